@@ -3,3 +3,4 @@ export { ProblemError, isProblemError } from './errors.js';
 export type { ProblemJson } from './errors.js';
 export { SqlParams } from './db/sql-params.js';
 export type { SqlFragment } from './db/sql-params.js';
+export type { SqlEngine, SqlExecutor, QueryResult, EngineKind, Migration } from './db/engine.js';
