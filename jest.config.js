@@ -13,6 +13,7 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  reporters: ['default', '<rootDir>/test/support/results-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };
