@@ -27,7 +27,7 @@ export class PgEngine implements SqlEngine {
 
   /** Connects the pool and makes sure PostGIS is there. */
   static async open(url: string, poolSize: number): Promise<PgEngine> {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'tsunagu' });
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'tsunagu', options: '-c TimeZone=UTC' });
     // A broken idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const engine = new PgEngine(pool);
