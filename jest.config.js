@@ -12,7 +12,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
   reporters: ['default', '<rootDir>/test/support/results-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,

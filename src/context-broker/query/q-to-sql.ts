@@ -103,10 +103,17 @@ class PathVars {
   }
 }
 
-/** `@ <op> $v`, temporally (via `.datetime()`) for date/time literals. */
+/**
+ * `@ <op> $v`. Date-times compare as strings in the broker's stored form (UTC, milliseconds, `Z`):
+ * every system datetime is stored that way, and PostgreSQL 15's `.datetime()` cannot read `Z`.
+ */
 function itemTest(op: string, scalar: QScalar, vars: PathVars): string {
-  const v = vars.add(scalar.value);
-  return isTemporal(scalar) ? `@.datetime() ${op} ${v}.datetime()` : `@ ${op} ${v}`;
+  let value = scalar.value;
+  if (scalar.type === 'dateTime') {
+    const t = Date.parse(String(value));
+    if (!Number.isNaN(t)) value = new Date(t).toISOString();
+  }
+  return `@ ${op} ${vars.add(value)}`;
 }
 
 function anyOf(tests: string[]): string {
@@ -162,8 +169,8 @@ function compareSql(node: QCompare, opts: QToSqlOptions): string {
   }
   const { attrsColumn: col, params } = opts;
   const key = params.add(topIri);
-  // The _tz variant lets a date compare with a date-time; `silent` turns odd data into "no match".
-  const fn = temporal ? 'jsonb_path_exists_tz' : 'jsonb_path_exists';
+  // `silent` (the last argument) turns odd data into "no match".
+  const fn = 'jsonb_path_exists';
   const pathParam = params.add(jsonPath);
   const varsParam = params.add(JSON.stringify(vars.values));
   return `(${col} ? ${key} AND ${fn}(${col}, ${pathParam}::jsonpath, ${varsParam}::jsonb, true))`;

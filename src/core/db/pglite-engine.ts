@@ -1,6 +1,5 @@
 /** The embedded engine: PGlite (+PostGIS) running in a worker thread, data in a local folder. */
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import type { QueryResult, SqlEngine, SqlExecutor } from './engine.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './pglite-protocol.js';
 import { SqlError } from './sql-error.js';
@@ -8,13 +7,9 @@ import { SqlError } from './sql-error.js';
 type Pending = { resolve: (r: WorkerResponse) => void };
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 
-/** Where the worker's code is: beside this file, as .js when built, as .ts under tsx/jest. */
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    return { url: new URL('./pglite-worker.ts', self), execArgv: ['--import', 'tsx'] };
-  }
-  return { url: new URL('./pglite-worker.js', self), execArgv: [] };
+/** Starts the worker thread (plain JavaScript, the same file from src/ and dist/). */
+function spawnWorker(init: WorkerInit): Worker {
+  return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: init });
 }
 
 export interface PgliteOptions {
@@ -49,19 +44,24 @@ export class PgliteEngine implements SqlEngine {
 
   /** Starts the worker and waits until the database is open (and PostGIS loaded). */
   static async open(options: PgliteOptions): Promise<PgliteEngine> {
-    const { url, execArgv } = workerUrl();
-    const init: WorkerInit = { dataDir: options.dataDir, postgis: options.postgis ?? true };
-    const worker = new Worker(fileURLToPath(url), { workerData: init, execArgv });
+    const worker = spawnWorker({ dataDir: options.dataDir, postgis: options.postgis ?? true });
+    let cleanup = () => {};
     const ready = await new Promise<WorkerResponse>((resolve, reject) => {
+      const onExit = (code: number) => reject(new SqlError(`embedded database worker exited during start (code ${code})`));
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new SqlError(`embedded database worker exited during start (code ${code})`)));
-    });
+      worker.once('exit', onExit);
+      // Only our own start-up listeners go; removeAllListeners would also drop the worker's internal ones.
+      cleanup = () => {
+        worker.off('message', resolve);
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+      };
+    }).finally(() => cleanup());
     if (!ready.ok) {
       await worker.terminate();
       throw new SqlError(`cannot open the embedded database: ${ready.error.message}`, ready.error);
     }
-    worker.removeAllListeners();
     return new PgliteEngine(worker);
   }
 

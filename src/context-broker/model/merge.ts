@@ -1,0 +1,169 @@
+/**
+ * The write semantics of NGSI-LD on the stored form: replace, append (with or without overwrite),
+ * update of existing attributes only, partial attribute update and merge-patch. Pure functions:
+ * the caller loads the entity, applies one of these, and writes the result.
+ */
+import type { AttributeMap, Instance, StoredEntity } from './entity.js';
+import { INSTANCE_MEMBERS, subAttributeKeys } from './entity.js';
+import type { AttributeChanges, ParsedEntity } from './parse-entity.js';
+import { NGSI_NULL } from './parse-entity.js';
+
+/** Sets createdAt/modifiedAt on an instance and its sub-attributes, keeping createdAt from `prev`. */
+export function stamp(inst: Instance, now: string, prev?: Instance): Instance {
+  const out: Instance = { ...inst, createdAt: prev?.createdAt ?? now, modifiedAt: now };
+  for (const key of subAttributeKeys(inst)) {
+    const prevSub = prev?.[key] as Instance | undefined;
+    out[key] = stamp(inst[key] as Instance, now, prevSub);
+  }
+  return out;
+}
+
+const sameDataset = (a: Instance, b: Instance) => (a.datasetId ?? null) === (b.datasetId ?? null);
+
+/** Builds a new stored entity from a parsed one (create). */
+export function newEntity(parsed: ParsedEntity, now: string): StoredEntity {
+  const attrs: AttributeMap = {};
+  for (const [iri, list] of Object.entries(parsed.attrs)) attrs[iri] = list.map((i) => stamp(i, now));
+  return { id: parsed.id, types: parsed.types, ...(parsed.scopes ? { scopes: parsed.scopes } : {}), attrs, createdAt: now, modifiedAt: now };
+}
+
+/** Replaces everything but id and createdAt (PUT /entities/{id}, upsert with replace). */
+export function replaceEntity(existing: StoredEntity, parsed: ParsedEntity, now: string): StoredEntity {
+  const fresh = newEntity(parsed, now);
+  return { ...fresh, createdAt: existing.createdAt };
+}
+
+export interface AppendResult {
+  entity: StoredEntity;
+  updated: string[];
+  notUpdated: Array<{ attributeName: string; reason: string }>;
+}
+
+/**
+ * Appends attributes (POST /entities/{id}/attrs): new ones are added; existing instances with the
+ * same datasetId are replaced unless `noOverwrite`, in which case they are reported not updated.
+ */
+export function appendAttributes(existing: StoredEntity, changes: AttributeChanges, now: string, noOverwrite: boolean): AppendResult {
+  const attrs: AttributeMap = { ...existing.attrs };
+  const updated: string[] = [];
+  const notUpdated: AppendResult['notUpdated'] = [];
+  for (const [iri, incoming] of Object.entries(changes)) {
+    if (incoming === null) continue;
+    const current = attrs[iri] ?? [];
+    let next = [...current];
+    let changed = false;
+    for (const inst of incoming) {
+      const idx = next.findIndex((c) => sameDataset(c, inst));
+      if (idx >= 0 && noOverwrite) continue;
+      if (idx >= 0) next[idx] = stamp(inst, now, next[idx]);
+      else next = [...next, stamp(inst, now)];
+      changed = true;
+    }
+    if (changed) {
+      attrs[iri] = next;
+      updated.push(iri);
+    } else {
+      notUpdated.push({ attributeName: iri, reason: 'attribute already exists and noOverwrite was requested' });
+    }
+  }
+  return { entity: { ...existing, attrs, modifiedAt: updated.length > 0 ? now : existing.modifiedAt }, updated, notUpdated };
+}
+
+/** Updates existing attributes only (PATCH /entities/{id}/attrs); the others are reported. */
+export function updateAttributes(existing: StoredEntity, changes: AttributeChanges, now: string): AppendResult {
+  const attrs: AttributeMap = { ...existing.attrs };
+  const updated: string[] = [];
+  const notUpdated: AppendResult['notUpdated'] = [];
+  for (const [iri, incoming] of Object.entries(changes)) {
+    const current = attrs[iri];
+    if (incoming === null || current === undefined) {
+      notUpdated.push({ attributeName: iri, reason: 'the entity has no such attribute' });
+      continue;
+    }
+    const next = [...current];
+    let changed = false;
+    for (const inst of incoming) {
+      const idx = next.findIndex((c) => sameDataset(c, inst));
+      if (idx < 0) continue;
+      next[idx] = stamp(inst, now, next[idx]);
+      changed = true;
+    }
+    if (changed) {
+      attrs[iri] = next;
+      updated.push(iri);
+    } else {
+      notUpdated.push({ attributeName: iri, reason: 'the attribute has no instance with that datasetId' });
+    }
+  }
+  return { entity: { ...existing, attrs, modifiedAt: updated.length > 0 ? now : existing.modifiedAt }, updated, notUpdated };
+}
+
+/** Merges an instance's members into an existing one: given members replace, sub-attributes merge. */
+export function mergeInstance(current: Instance, patch: Instance, now: string): Instance {
+  // A type change replaces the instance: the value member differs per type.
+  if (patch.type !== current.type) return stamp(patch, now, current);
+  const out: Instance = { ...current, modifiedAt: now };
+  for (const [key, v] of Object.entries(patch)) {
+    if (key === 'createdAt' || key === 'modifiedAt') continue;
+    if (INSTANCE_MEMBERS.has(key)) {
+      out[key] = v;
+      continue;
+    }
+    const curSub = current[key] as Instance | undefined;
+    out[key] = curSub !== undefined ? mergeInstance(curSub, v as Instance, now) : stamp(v as Instance, now);
+  }
+  return out;
+}
+
+/** Removes sub-attributes a merge-patch set to null. */
+export function dropNullSubAttributes(inst: Instance, raw: unknown, expand: (term: string) => string): Instance {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return inst;
+  const out = { ...inst };
+  for (const [key, v] of Object.entries(raw)) {
+    if (v === null || v === NGSI_NULL) delete out[expand(key)];
+  }
+  return out;
+}
+
+/** Merge-patch (PATCH /entities/{id}, batch merge): add new, merge existing, delete nulls. */
+export function mergeEntity(existing: StoredEntity, changes: AttributeChanges, now: string, scopes?: string[] | null): StoredEntity {
+  const attrs: AttributeMap = { ...existing.attrs };
+  for (const [iri, incoming] of Object.entries(changes)) {
+    if (incoming === null) {
+      delete attrs[iri];
+      continue;
+    }
+    const current = attrs[iri];
+    if (current === undefined) {
+      attrs[iri] = incoming.map((i) => stamp(i, now));
+      continue;
+    }
+    const next = [...current];
+    for (const inst of incoming) {
+      const idx = next.findIndex((c) => sameDataset(c, inst));
+      if (idx >= 0) next[idx] = mergeInstance(next[idx]!, inst, now);
+      else next.push(stamp(inst, now));
+    }
+    attrs[iri] = next;
+  }
+  const out: StoredEntity = { ...existing, attrs, modifiedAt: now };
+  if (scopes === null) delete out.scopes;
+  else if (scopes !== undefined) out.scopes = scopes;
+  return out;
+}
+
+/** Deletes an attribute, or one instance of it by datasetId, or all instances with deleteAll. */
+export function deleteAttribute(existing: StoredEntity, iri: string, now: string, datasetId?: string, deleteAll = false): StoredEntity | undefined {
+  const current = existing.attrs[iri];
+  if (current === undefined) return undefined;
+  const attrs: AttributeMap = { ...existing.attrs };
+  if (deleteAll) {
+    delete attrs[iri];
+  } else {
+    const next = current.filter((c) => (c.datasetId ?? undefined) !== datasetId);
+    if (next.length === current.length) return undefined;
+    if (next.length === 0) delete attrs[iri];
+    else attrs[iri] = next;
+  }
+  return { ...existing, attrs, modifiedAt: now };
+}

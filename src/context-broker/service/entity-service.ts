@@ -1,0 +1,313 @@
+/**
+ * The entity operations of the NGSI-LD API on top of the store: each is one transaction that
+ * loads, applies a pure merge function, and writes. Batches are set-based (one read, one write).
+ */
+import type { SqlEngine, SqlExecutor } from '../../core/index.js';
+import { ngsiError, ngsiErrorType } from '../errors.js';
+import type { ProblemError } from '../../core/index.js';
+import type { StoredEntity } from '../model/entity.js';
+import {
+  appendAttributes,
+  deleteAttribute,
+  mergeEntity,
+  mergeInstance,
+  newEntity,
+  replaceEntity,
+  stamp,
+  updateAttributes,
+  type AppendResult,
+} from '../model/merge.js';
+import type { AttributeChanges, ParsedEntity } from '../model/parse-entity.js';
+import type { Instance } from '../model/entity.js';
+import { EntityStore, type EntityQuery, type QueryPage } from '../store/entity-store.js';
+
+export interface BatchError {
+  entityId: string;
+  error: ProblemError;
+}
+
+export interface BatchOutcome {
+  success: string[];
+  /** Ids created (upsert), a subset of success. */
+  created: string[];
+  errors: BatchError[];
+}
+
+/** A batch item that failed to parse carries its error instead of an entity. */
+export type BatchItem<T> = { id: string; value: T } | { id: string; error: ProblemError };
+
+export interface EntityEvents {
+  /** Called after a commit with the entities as they are now (undefined = deleted). */
+  changed?(tenant: string, changes: Array<{ id: string; before?: StoredEntity; after?: StoredEntity }>): void;
+}
+
+const notFound = (id: string) => ngsiError('resourceNotFound', `entity ${id} does not exist`);
+
+export class EntityService {
+  readonly store = new EntityStore();
+
+  constructor(
+    private readonly engine: SqlEngine,
+    private readonly clock: () => string = () => new Date().toISOString(),
+    private readonly events: EntityEvents = {},
+  ) {}
+
+  private emit(tenant: string, changes: Array<{ id: string; before?: StoredEntity; after?: StoredEntity }>): void {
+    if (changes.length > 0) this.events.changed?.(tenant, changes);
+  }
+
+  /** Throws NonexistentTenant for a read of a tenant that was never written to. */
+  async requireTenant(tenant: string): Promise<void> {
+    if (tenant === '') return;
+    if (!(await this.store.tenantExists(this.engine, tenant))) {
+      throw ngsiError('nonexistentTenant', `tenant ${tenant} does not exist`);
+    }
+  }
+
+  /** Lists tenants that exist. */
+  tenants(): Promise<string[]> {
+    return this.store.tenants(this.engine);
+  }
+
+  /** Creates one entity; AlreadyExists when the id is taken. */
+  async create(tenant: string, parsed: ParsedEntity): Promise<void> {
+    const entity = newEntity(parsed, this.clock());
+    await this.engine.transaction(async (tx) => {
+      await this.store.ensureTenant(tx, tenant);
+      const existing = await this.store.insert(tx, tenant, [entity]);
+      if (existing.size > 0) throw ngsiError('alreadyExists', `entity ${parsed.id} already exists`);
+    });
+    this.emit(tenant, [{ id: entity.id, after: entity }]);
+  }
+
+  /** Reads one entity or throws ResourceNotFound. */
+  async retrieve(tenant: string, id: string): Promise<StoredEntity> {
+    await this.requireTenant(tenant);
+    const e = await this.store.get(this.engine, tenant, id);
+    if (!e) throw notFound(id);
+    return e;
+  }
+
+  /** Runs a query. */
+  async query(tenant: string, q: EntityQuery): Promise<QueryPage> {
+    await this.requireTenant(tenant);
+    return this.store.query(this.engine, tenant, q);
+  }
+
+  /** Loads, changes and writes one entity in a transaction. */
+  private async modify<T>(tenant: string, id: string, change: (e: StoredEntity, now: string) => { entity: StoredEntity | undefined; result: T }): Promise<T> {
+    const now = this.clock();
+    let before: StoredEntity | undefined;
+    let after: StoredEntity | undefined;
+    const result = await this.engine.transaction(async (tx) => {
+      if (tenant !== '' && !(await this.store.tenantExists(tx, tenant))) throw ngsiError('nonexistentTenant', `tenant ${tenant} does not exist`);
+      before = await this.store.get(tx, tenant, id, true);
+      if (!before) throw notFound(id);
+      const out = change(before, now);
+      after = out.entity;
+      if (after && after !== before) await this.store.write(tx, tenant, [after]);
+      return out.result;
+    });
+    if (after && after !== before) this.emit(tenant, [{ id, before, after }]);
+    return result;
+  }
+
+  /** Replaces an entity whole, keeping its createdAt (PUT /entities/{id}). */
+  replace(tenant: string, parsed: ParsedEntity): Promise<void> {
+    return this.modify(tenant, parsed.id, (e, now) => ({ entity: replaceEntity(e, parsed, now), result: undefined }));
+  }
+
+  /** Merge-patch of an entity (PATCH /entities/{id}). */
+  merge(tenant: string, id: string, changes: AttributeChanges, scopes?: string[] | null): Promise<void> {
+    return this.modify(tenant, id, (e, now) => ({ entity: mergeEntity(e, changes, now, scopes), result: undefined }));
+  }
+
+  /** Appends attributes (POST /entities/{id}/attrs). */
+  append(tenant: string, id: string, changes: AttributeChanges, noOverwrite: boolean): Promise<AppendResult> {
+    return this.modify(tenant, id, (e, now) => {
+      const r = appendAttributes(e, changes, now, noOverwrite);
+      return { entity: r.updated.length > 0 ? r.entity : e, result: r };
+    });
+  }
+
+  /** Updates existing attributes (PATCH /entities/{id}/attrs). */
+  update(tenant: string, id: string, changes: AttributeChanges): Promise<AppendResult> {
+    return this.modify(tenant, id, (e, now) => {
+      const r = updateAttributes(e, changes, now);
+      return { entity: r.updated.length > 0 ? r.entity : e, result: r };
+    });
+  }
+
+  /** Partial update of one attribute instance (PATCH /entities/{id}/attrs/{attrId}). */
+  patchAttribute(tenant: string, id: string, iri: string, patch: Instance[], displayName: string): Promise<void> {
+    return this.modify(tenant, id, (e, now) => {
+      const current = e.attrs[iri];
+      if (!current) throw ngsiError('resourceNotFound', `entity ${id} has no attribute ${displayName}`);
+      const next = [...current];
+      for (const p of patch) {
+        const idx = next.findIndex((c) => (c.datasetId ?? null) === (p.datasetId ?? null));
+        if (idx < 0) throw ngsiError('resourceNotFound', `attribute ${displayName} of ${id} has no instance with datasetId ${p.datasetId ?? '(default)'}`);
+        next[idx] = mergeInstance(next[idx]!, p, now);
+      }
+      return { entity: { ...e, attrs: { ...e.attrs, [iri]: next }, modifiedAt: now }, result: undefined };
+    });
+  }
+
+  /** Replaces one attribute (PUT /entities/{id}/attrs/{attrId}); it must exist. */
+  replaceAttribute(tenant: string, id: string, iri: string, instances: Instance[], displayName: string): Promise<void> {
+    return this.modify(tenant, id, (e, now) => {
+      const current = e.attrs[iri];
+      if (!current) throw ngsiError('resourceNotFound', `entity ${id} has no attribute ${displayName}`);
+      const next = instances.map((i) => stamp(i, now, current.find((c) => (c.datasetId ?? null) === (i.datasetId ?? null))));
+      return { entity: { ...e, attrs: { ...e.attrs, [iri]: next }, modifiedAt: now }, result: undefined };
+    });
+  }
+
+  /** Deletes an attribute (or one datasetId instance, or all instances). */
+  deleteAttribute(tenant: string, id: string, iri: string, displayName: string, datasetId?: string, deleteAll = false): Promise<void> {
+    return this.modify(tenant, id, (e, now) => {
+      const next = deleteAttribute(e, iri, now, datasetId, deleteAll);
+      if (!next) throw ngsiError('resourceNotFound', `entity ${id} has no attribute ${displayName}${datasetId ? ` with datasetId ${datasetId}` : ''}`);
+      return { entity: next, result: undefined };
+    });
+  }
+
+  /** Deletes one entity. */
+  async delete(tenant: string, id: string): Promise<void> {
+    let before: StoredEntity | undefined;
+    await this.engine.transaction(async (tx) => {
+      if (tenant !== '' && !(await this.store.tenantExists(tx, tenant))) throw ngsiError('nonexistentTenant', `tenant ${tenant} does not exist`);
+      before = await this.store.get(tx, tenant, id, true);
+      if (!before) throw notFound(id);
+      await this.store.delete(tx, tenant, [id]);
+    });
+    this.emit(tenant, [{ id, before }]);
+  }
+
+  /** Splits failed items out and finds duplicate ids within a batch (each is an error). */
+  private triage<T>(items: BatchItem<T>[]): { ok: Array<{ id: string; value: T }>; errors: BatchError[] } {
+    const ok: Array<{ id: string; value: T }> = [];
+    const errors: BatchError[] = [];
+    for (const item of items) {
+      if ('error' in item) errors.push({ entityId: item.id, error: item.error });
+      else ok.push(item);
+    }
+    return { ok, errors };
+  }
+
+  /** Batch create: each new id is created, each taken id is reported AlreadyExists. */
+  async batchCreate(tenant: string, items: BatchItem<ParsedEntity>[]): Promise<BatchOutcome> {
+    const now = this.clock();
+    const { ok, errors } = this.triage(items);
+    const seen = new Set<string>();
+    const fresh: StoredEntity[] = [];
+    for (const { id, value } of ok) {
+      if (seen.has(id)) {
+        errors.push({ entityId: id, error: ngsiError('alreadyExists', `entity ${id} appears twice in the batch`) });
+        continue;
+      }
+      seen.add(id);
+      fresh.push(newEntity(value, now));
+    }
+    let taken = new Set<string>();
+    if (fresh.length > 0) {
+      taken = await this.engine.transaction(async (tx) => {
+        await this.store.ensureTenant(tx, tenant);
+        return this.store.insert(tx, tenant, fresh);
+      });
+    }
+    for (const id of taken) errors.push({ entityId: id, error: ngsiError('alreadyExists', `entity ${id} already exists`) });
+    const created = fresh.filter((e) => !taken.has(e.id));
+    this.emit(tenant, created.map((e) => ({ id: e.id, after: e })));
+    const success = created.map((e) => e.id);
+    return { success, created: success, errors };
+  }
+
+  /**
+   * Batch write of whole or partial entities: upsert (replace or update), update (existing only,
+   * with noOverwrite) and merge. One locked read of all ids, one write of all results.
+   */
+  async batchWrite(
+    tenant: string,
+    items: BatchItem<ParsedEntity>[],
+    mode: 'upsert-replace' | 'upsert-update' | 'update' | 'update-noOverwrite' | 'merge',
+  ): Promise<BatchOutcome> {
+    const now = this.clock();
+    const { ok, errors } = this.triage(items);
+    // Later items of the same id apply on top of earlier ones, as if sent one after another.
+    const ids = [...new Set(ok.map((i) => i.id))];
+    const created: string[] = [];
+    const changes: Array<{ id: string; before?: StoredEntity; after?: StoredEntity }> = [];
+    const success = new Set<string>();
+    if (ids.length > 0) {
+      await this.engine.transaction(async (tx: SqlExecutor) => {
+        if (mode.startsWith('upsert')) await this.store.ensureTenant(tx, tenant);
+        else if (tenant !== '' && !(await this.store.tenantExists(tx, tenant))) throw ngsiError('nonexistentTenant', `tenant ${tenant} does not exist`);
+        const existing = await this.store.getMany(tx, tenant, ids, true);
+        const current = new Map(existing);
+        for (const { id, value } of ok) {
+          const e = current.get(id);
+          if (!e) {
+            if (mode.startsWith('upsert')) {
+              current.set(id, newEntity(value, now));
+              if (!existing.has(id)) created.push(id);
+              success.add(id);
+            } else {
+              errors.push({ entityId: id, error: notFound(id) });
+            }
+            continue;
+          }
+          switch (mode) {
+            case 'upsert-replace':
+              current.set(id, replaceEntity(e, value, now));
+              break;
+            case 'upsert-update':
+            case 'update':
+            case 'update-noOverwrite': {
+              const r = appendAttributes(e, value.attrs, now, mode === 'update-noOverwrite');
+              current.set(id, { ...r.entity, types: mode === 'upsert-update' ? [...new Set([...e.types, ...value.types])] : e.types });
+              break;
+            }
+            case 'merge':
+              current.set(id, { ...mergeEntity(e, value.attrs, now, value.scopes), types: [...new Set([...e.types, ...value.types])] });
+              break;
+          }
+          success.add(id);
+        }
+        const toWrite = [...success].map((id) => current.get(id)!);
+        await this.store.write(tx, tenant, toWrite);
+        for (const e of toWrite) changes.push({ id: e.id, before: existing.get(e.id), after: e } as { id: string; before?: StoredEntity; after?: StoredEntity });
+      });
+    }
+    this.emit(tenant, changes);
+    return { success: [...success], created: [...new Set(created)], errors };
+  }
+
+  /** Batch delete: deletes the ids that exist, reports the others ResourceNotFound. */
+  async batchDelete(tenant: string, items: BatchItem<string>[]): Promise<BatchOutcome> {
+    const { ok, errors } = this.triage(items);
+    const ids = [...new Set(ok.map((i) => i.id))];
+    let before = new Map<string, StoredEntity>();
+    let deleted = new Set<string>();
+    if (ids.length > 0) {
+      await this.engine.transaction(async (tx) => {
+        if (tenant !== '' && !(await this.store.tenantExists(tx, tenant))) throw ngsiError('nonexistentTenant', `tenant ${tenant} does not exist`);
+        before = await this.store.getMany(tx, tenant, ids, true);
+        deleted = await this.store.delete(tx, tenant, ids);
+      });
+    }
+    for (const id of ids) if (!deleted.has(id)) errors.push({ entityId: id, error: notFound(id) });
+    this.emit(tenant, [...deleted].map((id) => ({ id, before: before.get(id) })) as Array<{ id: string; before?: StoredEntity }>);
+    return { success: [...deleted], created: [], errors };
+  }
+}
+
+/** The BatchOperationResult body (clause 5.2.16). */
+export function batchResultBody(outcome: BatchOutcome): { success: string[]; errors: Array<{ entityId: string; error: Record<string, unknown> }> } {
+  return {
+    success: outcome.success,
+    errors: outcome.errors.map((e) => ({ entityId: e.entityId, error: e.error.toJSON() })),
+  };
+}
+
+export { ngsiErrorType };
