@@ -47,13 +47,14 @@ export function describeEachEngine(title: string, suite: (engine: () => SqlEngin
       beforeAll(async () => {
         engine = await te.open();
       });
-      afterAll(async () => {
-        await engine?.close();
-      });
       suite(() => {
         if (!engine) throw new Error('engine not open');
         return engine;
       }, te.name);
+      // Registered after the suite's own hooks, so those still have the engine.
+      afterAll(async () => {
+        await engine?.close();
+      });
     });
   }
 }
