@@ -8,6 +8,7 @@ import { entityStoreMigrations } from './store/migrations.js';
 import { entitiesRouter } from './http/entities-routes.js';
 import { batchRouter } from './http/batch-routes.js';
 import { discoveryRouter } from './http/discovery-routes.js';
+import { sqlErrorsToProblems } from './http/sql-errors.js';
 
 export interface ContextBrokerDeps {
   engine: SqlEngine;
@@ -61,6 +62,7 @@ export async function createContextBroker(deps: ContextBrokerDeps): Promise<Cont
   router.use(batchRouter({ service, resolver, limits, maxBatchSize: config.maxBatchSize }));
   router.use(discoveryRouter({ engine, service, resolver }));
   router.use('/jsonldContexts', jsonldContextsRouter({ registry, resolver }));
+  router.use(sqlErrorsToProblems);
 
   return {
     service,

@@ -47,6 +47,7 @@ describeEachEngine('bad input gets a clear NGSI-LD error and changes nothing', (
     ['a malformed q', () => broker.api().get(`${E}?type=X&q=${enc('temperature>>1')}`), 400, 'BadRequestData', /q/],
     ['a limit over the maximum', () => broker.api().get(`${E}?type=X&limit=100000`), 403, 'TooManyResults', /limit/],
     ['an invalid idPattern', () => broker.api().get(`${E}?idPattern=${enc('(')}`), 400, 'BadRequestData', /idPattern/],
+    ['an idPattern the database cannot run', () => broker.api().get(`${E}?idPattern=${enc('(?<n>x)')}`), 400, 'BadRequestData', /refused/],
     ['a geo-query without coordinates', () => broker.api().get(`${E}?type=X&georel=near;maxDistance==10&geometry=Point`), 400, 'BadRequestData', /coordinates/],
     ['an entity id in the URL that is not a URI', () => broker.api().get(`${E}/not-a-uri`), 400, 'BadRequestData', /not a URI/],
     ['a bad tenant name', () => broker.api().get(`${E}/${enc(id)}`, { 'NGSILD-Tenant': 'bad tenant!' }), 400, 'BadRequestData', /NGSILD-Tenant/],
