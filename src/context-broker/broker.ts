@@ -40,6 +40,18 @@ export async function createContextBroker(deps: ContextBrokerDeps): Promise<Cont
   const limits = { defaultLimit: config.defaultQueryLimit, maxLimit: config.maxQueryLimit };
 
   const router = Router();
+  router.use((req, res, next) => {
+    // Echo the tenant (clause 6.3.14), and keep merge-patch bodies to the merge operations.
+    const tenant = req.headers['ngsild-tenant'];
+    if (typeof tenant === 'string' && tenant.length <= 128) res.setHeader('NGSILD-Tenant', tenant);
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/merge-patch+json' && req.method !== 'PATCH') {
+      req.resume();
+      next(ngsiError('unsupportedMediaType', 'application/merge-patch+json is only accepted by PATCH operations'));
+      return;
+    }
+    next();
+  });
   router.use(
     jsonBody({
       limitBytes: config.maxBodyBytes,

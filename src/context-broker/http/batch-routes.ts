@@ -10,6 +10,8 @@ import { batchResultBody, type BatchItem, type BatchOutcome, type EntityService 
 import type { TermMap } from '../jsonld/index.js';
 import { optionsParam, readParams } from './params.js';
 import { parseEntityQuery, type QueryLimits } from './entity-query-params.js';
+import { parseTypeSelector } from '../query/parse-type.js';
+import type { EntitySelectorFilter } from '../store/entity-filter.js';
 import { resolveScope } from './request-scope.js';
 import { sendEntities } from './render-response.js';
 
@@ -125,22 +127,34 @@ export function batchRouter(deps: BatchRoutesDeps): Router {
     if (!isObject(body)) throw ngsiError('badRequestData', 'the body must be a Query object');
     if (body['type'] !== 'Query') throw ngsiError('badRequestData', 'the body must have "type": "Query"');
     const params: Record<string, string | undefined> = { ...p };
+    const known = new Set(['type', 'entities', 'attrs', 'q', 'geoQ', 'scopeQ', 'lang', '@context']);
+    for (const key of Object.keys(body)) {
+      if (!known.has(key)) throw ngsiError(['csf', 'temporalQ', 'datasetId', 'join', 'joinLevel'].includes(key) ? 'notImplemented' : 'badRequestData', `Query member "${key}" is not supported`);
+    }
+    let selectors: EntitySelectorFilter[] | undefined;
     const entities = body['entities'];
     if (entities !== undefined) {
       if (!Array.isArray(entities) || entities.length === 0) throw ngsiError('badRequestData', 'entities must be a non-empty array of entity selectors');
-      const types: string[] = [];
-      const ids: string[] = [];
-      const patterns: string[] = [];
-      for (const sel of entities) {
-        if (!isObject(sel) || typeof sel['type'] !== 'string') throw ngsiError('badRequestData', 'each entity selector needs a type');
-        types.push(sel['type']);
-        if (typeof sel['id'] === 'string') ids.push(sel['id']);
-        if (typeof sel['idPattern'] === 'string') patterns.push(sel['idPattern']);
-      }
-      if (patterns.length > 1) throw ngsiError('notImplemented', 'more than one idPattern in one query is not supported');
-      params['type'] = types.join(',');
-      if (ids.length > 0) params['id'] = ids.join(',');
-      if (patterns.length === 1) params['idPattern'] = patterns[0];
+      selectors = entities.map((sel, i) => {
+        if (!isObject(sel) || typeof sel['type'] !== 'string') throw ngsiError('badRequestData', `entities[${i}] needs a type`);
+        const t = parseTypeSelector(sel['type']);
+        if (!t.ok) throw ngsiError('badRequestData', `entities[${i}].${t.error}`);
+        const out: EntitySelectorFilter = { types: t.value.map((all) => all.map((name) => scope.terms.expandTerm(name))) };
+        if (sel['id'] !== undefined) {
+          if (!isUri(sel['id'])) throw ngsiError('badRequestData', `entities[${i}].id is not a URI`);
+          out.id = sel['id'];
+        }
+        if (sel['idPattern'] !== undefined) {
+          if (typeof sel['idPattern'] !== 'string') throw ngsiError('badRequestData', `entities[${i}].idPattern must be a string`);
+          try {
+            new RegExp(sel['idPattern']);
+          } catch {
+            throw ngsiError('badRequestData', `entities[${i}].idPattern is not a valid regular expression`);
+          }
+          out.idPattern = sel['idPattern'];
+        }
+        return out;
+      });
     }
     if (body['attrs'] !== undefined) {
       if (!Array.isArray(body['attrs']) || !body['attrs'].every((a) => typeof a === 'string')) throw ngsiError('badRequestData', 'attrs must be an array of attribute names');
@@ -158,7 +172,7 @@ export function batchRouter(deps: BatchRoutesDeps): Router {
       if (!g.ok) throw ngsiError('badRequestData', g.error);
       geo = g.value;
     }
-    const parsed = parseEntityQuery(params, scope.terms, deps.limits, geo);
+    const parsed = parseEntityQuery(params, scope.terms, deps.limits, geo, selectors);
     const page = await service.query(scope.tenant, parsed.query);
     if (page.count !== undefined) res.setHeader('NGSILD-Results-Count', String(page.count));
     sendEntities(res, scope, page.entities, parsed.render);

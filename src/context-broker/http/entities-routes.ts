@@ -74,7 +74,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
 
   // Retrieve an entity.
   r.get('/entities/:entityId', async (req, res) => {
-    const p = readParams(req, ['attrs', 'pick', 'omit', 'options', 'format', 'lang', 'geometryProperty', 'type', 'datasetId', 'local', 'join', 'joinLevel', 'containedBy']);
+    const p = readParams(req, ['attrs', 'pick', 'omit', 'options', 'format', 'lang', 'geometryProperty', 'type', 'local']);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { allowGeo: true });
     const opts = optionsParam(p['options'], ['keyValues', 'simplified', 'concise', 'normalized', 'sysAttrs']);
@@ -98,7 +98,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
 
   // Merge-patch an entity (clause 5.6.17).
   r.patch('/entities/:entityId', async (req, res) => {
-    readParams(req, ['options']);
+    readParams(req, []);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { body: true });
     const body = requireObjectBody(req, 'an entity fragment');
@@ -111,7 +111,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
 
   // Delete an entity.
   r.delete('/entities/:entityId', async (req, res) => {
-    readParams(req, ['type']);
+    readParams(req, []);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver);
     await service.delete(scope.tenant, id);

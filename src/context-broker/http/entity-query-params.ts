@@ -5,6 +5,7 @@ import { parseQ, parseScopeQ } from '../query/index.js';
 import { parseTypeSelector } from '../query/parse-type.js';
 import { parseGeoQueryParams, type GeoQuery } from '../geo/index.js';
 import type { EntityQuery } from '../store/entity-store.js';
+import type { EntitySelectorFilter } from '../store/entity-filter.js';
 import type { RenderOptions } from '../model/render.js';
 import type { TermMap } from '../jsonld/index.js';
 import { isUri } from '../model/validate.js';
@@ -12,7 +13,7 @@ import { boolParam, formatOf, intParam, listParam, optionsParam } from './params
 
 export const QUERY_PARAMS = [
   'id', 'type', 'idPattern', 'attrs', 'pick', 'omit', 'q', 'scopeQ', 'georel', 'geometry', 'coordinates', 'geoproperty',
-  'geometryProperty', 'lang', 'limit', 'offset', 'count', 'options', 'format', 'csf', 'local', 'datasetId', 'containedBy', 'join', 'joinLevel',
+  'geometryProperty', 'lang', 'limit', 'offset', 'count', 'options', 'format', 'local',
 ] as const;
 
 export interface QueryLimits {
@@ -51,7 +52,13 @@ export function projectionOf(p: Record<string, string | undefined>, terms: TermM
 }
 
 /** Parses a query request's parameters into a store query and render options. */
-export function parseEntityQuery(p: Record<string, string | undefined>, terms: TermMap, limits: QueryLimits, geoOverride?: GeoQuery): ParsedQuery {
+export function parseEntityQuery(
+  p: Record<string, string | undefined>,
+  terms: TermMap,
+  limits: QueryLimits,
+  geoOverride?: GeoQuery,
+  selectors?: EntitySelectorFilter[],
+): ParsedQuery {
   const opts = optionsParam(p['options'], ['keyValues', 'simplified', 'concise', 'normalized', 'sysAttrs']);
   const format = formatOf(opts, p['format']);
   const query: EntityQuery = {
@@ -61,6 +68,7 @@ export function parseEntityQuery(p: Record<string, string | undefined>, terms: T
     count: boolParam(p['count'], 'count') ?? false,
   };
   if (query.limit === 0 && !query.count) throw ngsiError('badRequestData', 'limit=0 is only allowed together with count=true');
+  if (selectors) query.selectors = selectors;
   if (p['type'] !== undefined) {
     const t = parseTypeSelector(p['type']);
     if (!t.ok) throw ngsiError('badRequestData', t.error);
@@ -100,7 +108,7 @@ export function parseEntityQuery(p: Record<string, string | undefined>, terms: T
   // attrs also filters (clause 5.7.2): entities with none of the listed attributes are not returned.
   const attrs = listParam(p['attrs'], 'attrs');
   if (attrs) query.anyAttrs = attrs.filter((a) => a !== 'id' && a !== 'type').map((a) => terms.expandTerm(a));
-  const hasFilter = query.types || query.ids || query.idPattern !== undefined || query.q || query.geo || query.scopeQ || query.anyAttrs;
+  const hasFilter = query.selectors || query.types || query.ids || query.idPattern !== undefined || query.q || query.geo || query.scopeQ || query.anyAttrs;
   if (!hasFilter && p['local'] !== 'true') {
     throw ngsiError('badRequestData', 'a query needs at least one of type, id, idPattern, attrs, q, scopeQ or a geo-query (or local=true for all entities)');
   }

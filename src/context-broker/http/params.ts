@@ -3,10 +3,16 @@ import type { Request } from 'express';
 import { ngsiError } from '../errors.js';
 import type { Format } from '../model/render.js';
 
+/** Parameters of the specification this broker does not implement yet: 501, never silently ignored. */
+const NOT_YET = new Set(['csf', 'datasetId', 'containedBy', 'join', 'joinLevel', 'entityMap', 'splitEntities', 'expandValues', 'collation', 'orderBy']);
+
 /** Returns the query parameters after checking each is allowed on this route and given once. */
 export function readParams(req: Request, allowed: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
+    if (!allowed.includes(key) && NOT_YET.has(key)) {
+      throw ngsiError('notImplemented', `query parameter "${key}" is not supported by this broker yet`);
+    }
     if (!allowed.includes(key)) {
       throw ngsiError('badRequestData', `unknown query parameter "${key}"; this operation accepts ${allowed.join(', ') || 'none'}`);
     }

@@ -74,6 +74,9 @@ function renderInstance(inst: Instance, terms: Terms, o: RenderOptions, concise:
     if (picked) out['lang'] = picked.lang;
   } else if (inst.type === 'VocabProperty' && inst.vocab !== undefined) {
     out['vocab'] = compactList(inst.vocab, terms);
+  } else if (inst.type === 'ListRelationship' && inst.objectList !== undefined) {
+    // Normalized and concise list each item as {"object": URI} (clause 4.5.22); keyValues gives plain URIs.
+    out['objectList'] = inst.objectList.map((object) => ({ object }));
   } else {
     out[valueKey] = inst[valueKey];
   }

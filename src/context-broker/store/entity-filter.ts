@@ -6,7 +6,16 @@ import type { GeoQuery } from '../geo/index.js';
 import { geoToSql, geometryColumnFor } from '../geo/index.js';
 import type { TypeSelector } from '../query/parse-type.js';
 
+/** One EntitySelector of a Query (clause 5.2.33): type, and optionally id or idPattern. */
+export interface EntitySelectorFilter {
+  types: TypeSelector;
+  id?: string;
+  idPattern?: string;
+}
+
 export interface EntityFilter {
+  /** Entities matching any of these selectors (POST /entityOperations/query). */
+  selectors?: EntitySelectorFilter[];
   /** OR of ANDs of expanded type IRIs. */
   types?: TypeSelector;
   ids?: string[];
@@ -20,18 +29,29 @@ export interface EntityFilter {
   resolver: AttrResolver;
 }
 
+/** The condition for a type selector: any of the alternatives, each needing all its types. */
+function typeCondition(types: TypeSelector, params: SqlParams): string {
+  if (types.every((all) => all.length === 1)) {
+    // Any of several single types: one test the GIN index on types can answer.
+    return `e.types && ${params.add(types.map((all) => all[0]))}::text[]`;
+  }
+  const alternatives = types.map((all) => `e.types @> ${params.add(all)}::text[]`);
+  return alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`;
+}
+
 /** Returns ` AND …` conditions for the filter (empty string when none). */
 export function buildEntityFilter(f: EntityFilter, params: SqlParams): string {
   const parts: string[] = [];
-  if (f.types && f.types.length > 0) {
-    if (f.types.every((all) => all.length === 1)) {
-      // Any of several single types: one test the GIN index on types can answer.
-      parts.push(`e.types && ${params.add(f.types.map((all) => all[0]))}::text[]`);
-    } else {
-      const alternatives = f.types.map((all) => `e.types @> ${params.add(all)}::text[]`);
-      parts.push(alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`);
-    }
+  if (f.selectors && f.selectors.length > 0) {
+    const any = f.selectors.map((sel) => {
+      const conds = [typeCondition(sel.types, params)];
+      if (sel.id !== undefined) conds.push(`e.id = ${params.add(sel.id)}`);
+      if (sel.idPattern !== undefined) conds.push(`e.id ~ ${params.add(sel.idPattern)}`);
+      return `(${conds.join(' AND ')})`;
+    });
+    parts.push(any.length === 1 ? any[0]! : `(${any.join(' OR ')})`);
   }
+  if (f.types && f.types.length > 0) parts.push(typeCondition(f.types, params));
   if (f.ids && f.ids.length > 0) parts.push(`e.id = ANY(${params.add(f.ids)}::text[])`);
   if (f.idPattern !== undefined) parts.push(`e.id ~ ${params.add(f.idPattern)}`);
   if (f.anyAttrs && f.anyAttrs.length > 0) parts.push(`e.attrs ?| ${params.add(f.anyAttrs)}::text[]`);

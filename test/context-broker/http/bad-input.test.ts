@@ -34,6 +34,7 @@ describeEachEngine('bad input gets a clear NGSI-LD error and changes nothing', (
     ['an @context in an application/json body', () => broker.api().post(E, { ...toyonoSensor('urn:ngsi-ld:X:9'), '@context': 'https://example.org/c.jsonld' }), 400, 'BadRequestData', /@context/],
     ['application/ld+json without @context', () => broker.api().request('POST', E, { body: toyonoSensor('urn:ngsi-ld:X:10'), contentType: 'application/ld+json' }), 400, 'BadRequestData', /@context/],
     ['an unsupported Content-Type', () => broker.api().request('POST', E, { body: 'id=1', contentType: 'text/plain' }), 415, 'InvalidRequest', /Content-Type/],
+    ['a merge-patch body on a create', () => broker.api().request('POST', E, { body: toyonoSensor('urn:ngsi-ld:X:13'), contentType: 'application/merge-patch+json' }), 415, 'InvalidRequest', /merge-patch/],
     ['a body over the size limit', () => broker.api().post(E, { ...toyonoSensor('urn:ngsi-ld:X:11'), big: { type: 'Property', value: 'x'.repeat(5000) } }), 413, 'BadRequestData', /limit/],
     ['a body nested too deep', () => {
       let deep: unknown = 1;
@@ -67,7 +68,7 @@ describeEachEngine('bad input gets a clear NGSI-LD error and changes nothing', (
   });
 
   it('creates nothing from a rejected create', async () => {
-    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]) {
       expect((await broker.api().get(`${E}/${enc(`urn:ngsi-ld:X:${n}`)}`)).status).toBe(404);
     }
   });

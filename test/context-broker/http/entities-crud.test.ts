@@ -80,7 +80,9 @@ describeEachEngine('entities: create, retrieve, replace, merge, delete', (engine
     expect(back.body.category).toEqual({ type: 'VocabProperty', vocab: 'school' });
     expect(back.body.extra).toEqual(entity.extra);
     expect(back.body.capacities).toEqual(entity.capacities);
-    expect(back.body.sites).toEqual({ type: 'ListRelationship', objectList: ['urn:ngsi-ld:Site:a', 'urn:ngsi-ld:Site:b'] });
+    expect(back.body.sites).toEqual(entity.sites);
+    const kv = await broker.api().get(`${E}/${enc(id)}?options=keyValues`);
+    expect(kv.body.sites).toEqual(['urn:ngsi-ld:Site:a', 'urn:ngsi-ld:Site:b']);
     const en = await broker.api().get(`${E}/${enc(id)}?lang=en`);
     expect(en.body.name).toEqual({ type: 'Property', value: 'Toyono Town Hall', lang: 'en' });
   });

@@ -92,6 +92,22 @@ describeEachEngine('queries: type, id, idPattern, q, scopeQ, geo, paging', (engi
     expect(r.body.map((e: { peopleCount: number }) => e.peopleCount)).toEqual([70, 80, 90]);
   });
 
+  it('matches each entity selector of a POST query on its own (type with its id)', async () => {
+    const r = await broker.api().post('/ngsi-ld/v1/entityOperations/query', {
+      type: 'Query',
+      entities: [{ type: 'CrowdFlowObserved', id: 'urn:ngsi-ld:CrowdFlowObserved:c01' }, { type: 'Camera' }, { type: 'Camera', id: 'urn:ngsi-ld:CrowdFlowObserved:c02' }],
+    });
+    expect(r.body.map((e: { id: string }) => e.id)).toEqual(['urn:ngsi-ld:Camera:9', 'urn:ngsi-ld:CrowdFlowObserved:c01']);
+    const bad = await broker.api().post('/ngsi-ld/v1/entityOperations/query', { type: 'Query', entities: [{ type: 'Camera' }], colour: 'red' });
+    expect(bad.status).toBe(400);
+  });
+
+  it('answers 501 for query parameters of the specification it does not implement yet', async () => {
+    const r = await broker.api().get(`${E}?type=Camera&join=inline`);
+    expect(r.status).toBe(501);
+    expect(r.body.type).toBe('https://uri.etsi.org/ngsi-ld/errors/NotImplemented');
+  });
+
   it('returns a GeoJSON FeatureCollection for geo+json', async () => {
     const r = await broker.api().get(`${E}?type=CrowdFlowObserved&limit=2`, { accept: 'application/geo+json' });
     expect(r.body.type).toBe('FeatureCollection');

@@ -16,6 +16,7 @@ describeEachEngine('tenants are isolated and exist from their first write', (eng
     expect((await a.get(`${E}/${enc(id)}?options=keyValues`)).body.temperature).toBe(1);
     expect((await b.get(`${E}/${enc(id)}?options=keyValues`)).body.temperature).toBe(2);
     const q = await a.get(`${E}?type=AirQualityObserved&count=true`);
+    expect(q.headers.get('ngsild-tenant')).toMatch(/^a/);
     expect(q.headers.get('ngsild-results-count')).toBe('1');
   });
 
