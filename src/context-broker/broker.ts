@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { jsonBody, type HubConfig, type Logger, type MountedRouter, type Migration, type SqlEngine } from '../core/index.js';
 import { ngsiError } from './errors.js';
-import { ContextResolver, ContextRegistry, jsonldContextsRouter, jsonldMigrations } from './jsonld/index.js';
+import { ContextResolver, ContextRegistry, createRemoteLoader, jsonldContextsRouter, jsonldMigrations } from './jsonld/index.js';
 import { EntityService, type EntityEvents } from './service/entity-service.js';
 import { entityStoreMigrations } from './store/migrations.js';
 import { entitiesRouter } from './http/entities-routes.js';
@@ -35,7 +35,8 @@ export async function createContextBroker(deps: ContextBrokerDeps): Promise<Cont
   const { engine, config } = deps;
   const registry = new ContextRegistry({ db: engine, baseUrl: deps.baseUrl });
   await registry.load();
-  const resolver = new ContextResolver({ fetchTimeoutMs: config.contextFetchTimeoutMs, registry, logger: deps.logger.child({ component: 'jsonld' }) });
+  const loader = createRemoteLoader({ timeoutMs: config.contextFetchTimeoutMs, allowPrivateHosts: config.contextAllowPrivateHosts });
+  const resolver = new ContextResolver({ loader, registry, logger: deps.logger.child({ component: 'jsonld' }) });
   const service = new EntityService(engine, undefined, deps.events);
   const limits = { defaultLimit: config.defaultQueryLimit, maxLimit: config.maxQueryLimit };
 

@@ -15,7 +15,8 @@ export type ResponseCheck = (method: string, path: string, r: ApiResponse) => vo
 
 /** Starts a hub (broker) on the given engine with test settings. */
 export async function startTestHub(engine: SqlEngine, settings: Record<string, string> = {}): Promise<Hub> {
-  const config = loadConfig({ env: {}, flags: { port: '0', 'log-level': 'silent', ...settings } });
+  // Tests serve their @contexts from 127.0.0.1, which production refuses by default.
+  const config = loadConfig({ env: {}, flags: { port: '0', 'log-level': 'silent', contextAllowPrivateHosts: 'true', ...settings } });
   // TSUNAGU_TEST_LOG=debug shows the hub's log while a test runs.
   return startHub({ config, engine, logger: pino({ level: process.env['TSUNAGU_TEST_LOG'] ?? 'silent' }, process.stderr) });
 }

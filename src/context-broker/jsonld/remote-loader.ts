@@ -5,6 +5,7 @@
  */
 import axios, { AxiosError } from 'axios';
 import { ngsiError } from '../errors.js';
+import { literalHostProblem, publicOnlyAgents } from './private-address.js';
 
 export interface RemoteDocument {
   /** The URL asked for (the cache key), not the one redirects ended at. */
@@ -25,6 +26,8 @@ export interface RemoteLoaderOptions {
   maxBytes?: number;
   /** Redirects followed (default 5); never to another scheme than http(s), never https → http. */
   maxRedirects?: number;
+  /** Allow loopback and private-network hosts (default false: a request must not make the hub probe its own network). */
+  allowPrivateHosts?: boolean;
 }
 
 const JSON_TYPES = /^(application\/(json|ld\+json|[\w.+-]+\+json)|text\/plain|application\/octet-stream)$/;
@@ -48,9 +51,12 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): DocumentL
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const maxRedirects = options.maxRedirects ?? 5;
+  const guard = options.allowPrivateHosts ? undefined : publicOnlyAgents();
 
   return async (url) => {
     const start = assertFetchableUrl(url);
+    const literal = guard ? literalHostProblem(start.hostname) : undefined;
+    if (literal) throw ngsiError('badRequestData', `@context ${url} is refused: ${literal} (TSUNAGU_CONTEXT_ALLOW_PRIVATE_HOSTS allows it)`);
     let refused: string | undefined;
     let response;
     try {
@@ -60,12 +66,18 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): DocumentL
         signal: AbortSignal.timeout(timeoutMs),
         maxContentLength: maxBytes,
         maxRedirects,
+        ...(guard ?? {}),
         responseType: 'text',
         transformResponse: [(data: unknown) => data],
         headers: { Accept: 'application/ld+json, application/json;q=0.9, */*;q=0.1' },
         validateStatus: (status) => status >= 200 && status < 300,
-        beforeRedirect: (redirect: { protocol?: string; href?: string }) => {
+        beforeRedirect: (redirect: { protocol?: string; href?: string; hostname?: string }) => {
           const protocol = redirect.protocol ?? '';
+          const hostProblem = guard && redirect.hostname ? literalHostProblem(redirect.hostname) : undefined;
+          if (hostProblem) {
+            refused = `redirected to a host that is refused: ${hostProblem}`;
+            throw new Error(refused);
+          }
           if ((protocol !== 'http:' && protocol !== 'https:') || (start.protocol === 'https:' && protocol === 'http:')) {
             refused = `redirected to a ${protocol || 'different'} URL`;
             throw new Error(refused);
@@ -109,6 +121,9 @@ function describeFailure(url: string, err: unknown, refused: string | undefined,
     return ngsiError('ldContextNotAvailable', `@context ${url} could not be retrieved: HTTP ${e.response.status}`);
   }
   const code = e?.code ?? (err as { code?: string } | undefined)?.code;
+  if (code === 'ENONPUBLIC' || (e?.cause as { code?: string } | undefined)?.code === 'ENONPUBLIC') {
+    return ngsiError('badRequestData', `@context ${url} is refused: its host is not a public address (TSUNAGU_CONTEXT_ALLOW_PRIVATE_HOSTS allows it)`);
+  }
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || (err as Error | undefined)?.name === 'TimeoutError') {
     return ngsiError('ldContextNotAvailable', `@context ${url} could not be retrieved: no answer within ${timeoutMs} ms`);
   }

@@ -47,6 +47,10 @@ function parseValue(spec: SettingSpec, raw: unknown, origin: string): unknown {
       }
       return text;
     }
+    case 'bool':
+      if (text === true || text === 'true' || text === '1') return true;
+      if (text === false || text === 'false' || text === '0') return false;
+      throw new ConfigError(`${where}: expected true or false`);
     case 'log-level':
       if (typeof text !== 'string' || !LOG_LEVELS.has(text)) {
         throw new ConfigError(`${where}: expected one of ${[...LOG_LEVELS].join(', ')}`);

@@ -2,7 +2,7 @@
  * Every setting of the hub in one table: name, environment variable, CLI flag, type, default and
  * what it is for. `loadConfig` reads defaults < config file < environment < flags and validates.
  */
-export type SettingType = 'port' | 'int' | 'string' | 'postgres-url' | 'host' | 'path' | 'log-level' | 'bytes';
+export type SettingType = 'port' | 'int' | 'string' | 'postgres-url' | 'host' | 'path' | 'log-level' | 'bytes' | 'bool';
 
 export interface SettingSpec {
   key: keyof HubConfig;
@@ -28,6 +28,7 @@ export interface HubConfig {
   maxQueryLimit: number;
   defaultQueryLimit: number;
   contextFetchTimeoutMs: number;
+  contextAllowPrivateHosts: boolean;
   shutdownTimeoutMs: number;
   dbPoolSize: number;
 }
@@ -45,6 +46,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'maxQueryLimit', env: 'TSUNAGU_MAX_QUERY_LIMIT', type: 'int', default: 1000, min: 1, max: 100000, description: 'largest page size (limit) a query may ask for' },
   { key: 'defaultQueryLimit', env: 'TSUNAGU_DEFAULT_QUERY_LIMIT', type: 'int', default: 20, min: 1, max: 100000, description: 'page size when a query gives no limit' },
   { key: 'contextFetchTimeoutMs', env: 'TSUNAGU_CONTEXT_FETCH_TIMEOUT_MS', type: 'int', default: 5000, min: 100, max: 60000, description: 'time allowed to fetch a remote @context' },
+  { key: 'contextAllowPrivateHosts', env: 'TSUNAGU_CONTEXT_ALLOW_PRIVATE_HOSTS', type: 'bool', default: 'false', description: 'let @context URLs point at loopback or private-network hosts (off: a request cannot make the hub probe its own network)' },
   { key: 'shutdownTimeoutMs', env: 'TSUNAGU_SHUTDOWN_TIMEOUT_MS', type: 'int', default: 10000, min: 0, max: 600000, description: 'time in-flight requests get to finish on shutdown' },
   { key: 'dbPoolSize', env: 'TSUNAGU_DB_POOL_SIZE', type: 'int', default: 10, min: 1, max: 200, description: 'PostgreSQL connections (server engine only)' },
 ];

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeEachEngine } from '../../support/engines.js';
-import { enc } from '../../support/hub.js';
+import { ApiClient, enc, startTestHub } from '../../support/hub.js';
 import { useBroker } from './broker-fixture.js';
 
 const E = '/ngsi-ld/v1/entities';
@@ -72,6 +72,20 @@ describeEachEngine('user @contexts from a Link header or an application/ld+json 
       expect(r.body.type).toBe('https://uri.etsi.org/ngsi-ld/errors/LdContextNotAvailable');
     }
     expect((await broker.api().get(`${E}/${enc(id)}`)).status).toBe(404);
+  });
+
+  it('refuses contexts on the hub\'s own network unless the operator allows them', async () => {
+    const strict = await startTestHub(engine(), { contextAllowPrivateHosts: 'false' });
+    try {
+      const api = new ApiClient(strict.url, { 'NGSILD-Tenant': broker.tenant() });
+      for (const url of [ctx.url('/environment.jsonld'), 'http://localhost:9/x.jsonld', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/x']) {
+        const r = await api.get(`${E}?type=X`, link(url));
+        expect(r.status).toBe(400);
+        expect(r.body.detail).toMatch(/refused/);
+      }
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('refuses two context Link headers', async () => {

@@ -77,7 +77,7 @@ beforeEach(() => {
 });
 
 function resolver(extra: ConstructorParameters<typeof ContextResolver>[0] = {}): ContextResolver {
-  return new ContextResolver({ loader: createRemoteLoader({ timeoutMs: 300, maxBytes: 16 * 1024 }), failureTtlMs: 0, ...extra });
+  return new ContextResolver({ loader: createRemoteLoader({ timeoutMs: 300, maxBytes: 16 * 1024, allowPrivateHosts: true }), failureTtlMs: 0, ...extra });
 }
 
 async function problemOf(p: Promise<unknown>): Promise<{ status: number; type: string; detail: string | undefined }> {
