@@ -32,7 +32,7 @@ function batchArray(body: unknown, max: number): unknown[] {
 const idOf = (raw: unknown): string => (isObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : '');
 
 /** Parses each batch entry on its own, so one bad entity fails alone (clause 5.6.7). */
-function parseItems(list: unknown[], terms: TermMap, partial: boolean): BatchItem<ParsedEntity>[] {
+function parseItems(list: unknown[], terms: TermMap, partial: false | 'update' | 'merge'): BatchItem<ParsedEntity>[] {
   return list.map((raw) => {
     try {
       if (!partial) {
@@ -49,7 +49,7 @@ function parseItems(list: unknown[], terms: TermMap, partial: boolean): BatchIte
         attrs: {},
       };
       if (raw['scope'] !== undefined) parsed.scopes = parseScopes(raw['scope']);
-      const changes = parseAttributes(raw, terms, true);
+      const changes = parseAttributes(raw, terms, { nulls: true, keepType: partial === 'merge' });
       for (const [iri, v] of Object.entries(changes)) (parsed.attrs as Record<string, unknown>)[iri] = v;
       return { id, value: parsed };
     } catch (err) {
@@ -97,7 +97,7 @@ export function batchRouter(deps: BatchRoutesDeps): Router {
     const p = readParams(req, ['options']);
     const opts = optionsParam(p['options'], ['noOverwrite']);
     const scope = await resolveScope(req, resolver, { body: true });
-    const items = parseItems(batchArray(req.body, maxBatchSize), scope.terms, true);
+    const items = parseItems(batchArray(req.body, maxBatchSize), scope.terms, 'update');
     sendOutcome(res, await service.batchWrite(scope.tenant, items, opts.has('noOverwrite') ? 'update-noOverwrite' : 'update'));
   });
 
@@ -105,7 +105,7 @@ export function batchRouter(deps: BatchRoutesDeps): Router {
   r.post('/entityOperations/merge', async (req, res) => {
     readParams(req, []);
     const scope = await resolveScope(req, resolver, { body: true });
-    const items = parseItems(batchArray(req.body, maxBatchSize), scope.terms, true);
+    const items = parseItems(batchArray(req.body, maxBatchSize), scope.terms, 'merge');
     sendOutcome(res, await service.batchWrite(scope.tenant, items, 'merge'));
   });
 

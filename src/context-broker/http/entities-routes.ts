@@ -103,7 +103,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const scope = await resolveScope(req, resolver, { body: true });
     const body = requireObjectBody(req, 'an entity fragment');
     if (body['id'] !== undefined && body['id'] !== id) throw ngsiError('badRequestData', 'id in the body does not match the URL');
-    const changes = parseAttributes(body, scope.terms, true);
+    const changes = parseAttributes(body, scope.terms, { nulls: true, keepType: true });
     const scopes = body['scope'] === undefined ? undefined : body['scope'] === null || body['scope'] === 'urn:ngsi-ld:null' ? null : parseScopes(body['scope']);
     await service.merge(scope.tenant, id, changes, scopes);
     res.status(204).end();
@@ -124,7 +124,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const opts = optionsParam(p['options'], ['noOverwrite']);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { body: true });
-    const changes = parseAttributes(requireObjectBody(req, 'an entity fragment'), scope.terms, false);
+    const changes = parseAttributes(requireObjectBody(req, 'an entity fragment'), scope.terms);
     if (Object.keys(changes).length === 0) throw ngsiError('badRequestData', 'the body has no attributes to append');
     const result = await service.append(scope.tenant, id, changes, opts.has('noOverwrite'));
     sendUpdateResult(res, result, (iri) => scope.terms.compactIri(iri));
@@ -135,7 +135,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     readParams(req, []);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { body: true });
-    const changes = parseAttributes(requireObjectBody(req, 'an entity fragment'), scope.terms, false);
+    const changes = parseAttributes(requireObjectBody(req, 'an entity fragment'), scope.terms, { nulls: true, keepType: false });
     if (Object.keys(changes).length === 0) throw ngsiError('badRequestData', 'the body has no attributes to update');
     const result = await service.update(scope.tenant, id, changes);
     sendUpdateResult(res, result, (iri) => scope.terms.compactIri(iri));
@@ -149,7 +149,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const scope = await resolveScope(req, resolver, { body: true });
     const body = requireObjectBody(req, 'an attribute fragment');
     const { '@context': _ctx, ...fragment } = body;
-    await service.patchAttribute(scope.tenant, id, scope.terms.expandTerm(name), parseAttribute(fragment, scope.terms, name), name);
+    await service.patchAttribute(scope.tenant, id, scope.terms.expandTerm(name), parseAttribute(fragment, scope.terms, name, { nulls: true, keepType: true }), name);
     res.status(204).end();
   });
 

@@ -33,6 +33,7 @@ export const INSTANCE_MEMBERS = new Set([
   'modifiedAt',
   'deletedAt',
   'instanceId',
+  'delete',
 ]);
 
 /** The member that carries the value for each attribute type. */
@@ -63,6 +64,11 @@ export interface Instance {
   unitCode?: string;
   createdAt?: string;
   modifiedAt?: string;
+  /**
+   * Only in parsed patch fragments, never stored: this instance (or sub-attribute) is to be deleted
+   * (the NGSI-LD Null, clause 4.5.x), and `type` may be absent (keep the current one).
+   */
+  delete?: true;
   /** Sub-attributes, keyed by expanded IRI. */
   [subAttribute: string]: unknown;
 }

@@ -6,7 +6,7 @@
 import type { AttributeMap, Instance, StoredEntity } from './entity.js';
 import { INSTANCE_MEMBERS, subAttributeKeys } from './entity.js';
 import type { AttributeChanges, ParsedEntity } from './parse-entity.js';
-import { NGSI_NULL } from './parse-entity.js';
+import { ngsiError } from '../errors.js';
 
 /** Sets createdAt/modifiedAt on an instance and its sub-attributes, keeping createdAt from `prev`. */
 export function stamp(inst: Instance, now: string, prev?: Instance): Instance {
@@ -19,6 +19,11 @@ export function stamp(inst: Instance, now: string, prev?: Instance): Instance {
 }
 
 const sameDataset = (a: Instance, b: Instance) => (a.datasetId ?? null) === (b.datasetId ?? null);
+
+/** A merge that would create an attribute from a fragment with no value. */
+function missingValue(iri: string): Error {
+  return ngsiError('badRequestData', `attribute ${iri} does not exist, so its fragment needs a type or a value`);
+}
 
 /** Builds a new stored entity from a parsed one (create). */
 export function newEntity(parsed: ParsedEntity, now: string): StoredEntity {
@@ -54,13 +59,21 @@ export function appendAttributes(existing: StoredEntity, changes: AttributeChang
     let changed = false;
     for (const inst of incoming) {
       const idx = next.findIndex((c) => sameDataset(c, inst));
+      if (inst.delete) {
+        if (idx >= 0 && !noOverwrite) {
+          next.splice(idx, 1);
+          changed = true;
+        }
+        continue;
+      }
       if (idx >= 0 && noOverwrite) continue;
       if (idx >= 0) next[idx] = stamp(inst, now, next[idx]);
       else next = [...next, stamp(inst, now)];
       changed = true;
     }
     if (changed) {
-      attrs[iri] = next;
+      if (next.length === 0) delete attrs[iri];
+      else attrs[iri] = next;
       updated.push(iri);
     } else {
       notUpdated.push({ attributeName: iri, reason: 'attribute already exists and noOverwrite was requested' });
@@ -76,8 +89,13 @@ export function updateAttributes(existing: StoredEntity, changes: AttributeChang
   const notUpdated: AppendResult['notUpdated'] = [];
   for (const [iri, incoming] of Object.entries(changes)) {
     const current = attrs[iri];
-    if (incoming === null || current === undefined) {
+    if (current === undefined) {
       notUpdated.push({ attributeName: iri, reason: 'the entity has no such attribute' });
+      continue;
+    }
+    if (incoming === null) {
+      delete attrs[iri];
+      updated.push(iri);
       continue;
     }
     const next = [...current];
@@ -85,11 +103,13 @@ export function updateAttributes(existing: StoredEntity, changes: AttributeChang
     for (const inst of incoming) {
       const idx = next.findIndex((c) => sameDataset(c, inst));
       if (idx < 0) continue;
-      next[idx] = stamp(inst, now, next[idx]);
+      if (inst.delete) next.splice(idx, 1);
+      else next[idx] = stamp(inst, now, next[idx]);
       changed = true;
     }
     if (changed) {
-      attrs[iri] = next;
+      if (next.length === 0) delete attrs[iri];
+      else attrs[iri] = next;
       updated.push(iri);
     } else {
       notUpdated.push({ attributeName: iri, reason: 'the attribute has no instance with that datasetId' });
@@ -98,29 +118,25 @@ export function updateAttributes(existing: StoredEntity, changes: AttributeChang
   return { entity: { ...existing, attrs, modifiedAt: updated.length > 0 ? now : existing.modifiedAt }, updated, notUpdated };
 }
 
-/** Merges an instance's members into an existing one: given members replace, sub-attributes merge. */
+/**
+ * Merges a patch instance into an existing one: given members replace, sub-attributes merge, and
+ * sub-attributes set to the NGSI-LD Null go. A patch without `type` keeps the current type; a
+ * patch of another type replaces the instance (its value member differs).
+ */
 export function mergeInstance(current: Instance, patch: Instance, now: string): Instance {
-  // A type change replaces the instance: the value member differs per type.
-  if (patch.type !== current.type) return stamp(patch, now, current);
+  if (patch.type !== undefined && patch.type !== current.type) return stamp(patch, now, current);
   const out: Instance = { ...current, modifiedAt: now };
   for (const [key, v] of Object.entries(patch)) {
-    if (key === 'createdAt' || key === 'modifiedAt') continue;
+    if (key === 'createdAt' || key === 'modifiedAt' || key === 'delete') continue;
+    if (key === 'type' && v === undefined) continue;
     if (INSTANCE_MEMBERS.has(key)) {
       out[key] = v;
       continue;
     }
+    const sub = v as Instance;
     const curSub = current[key] as Instance | undefined;
-    out[key] = curSub !== undefined ? mergeInstance(curSub, v as Instance, now) : stamp(v as Instance, now);
-  }
-  return out;
-}
-
-/** Removes sub-attributes a merge-patch set to null. */
-export function dropNullSubAttributes(inst: Instance, raw: unknown, expand: (term: string) => string): Instance {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return inst;
-  const out = { ...inst };
-  for (const [key, v] of Object.entries(raw)) {
-    if (v === null || v === NGSI_NULL) delete out[expand(key)];
+    if (sub.delete) delete out[key];
+    else out[key] = curSub !== undefined ? mergeInstance(curSub, sub, now) : stamp(sub, now);
   }
   return out;
 }
@@ -133,18 +149,20 @@ export function mergeEntity(existing: StoredEntity, changes: AttributeChanges, n
       delete attrs[iri];
       continue;
     }
-    const current = attrs[iri];
-    if (current === undefined) {
-      attrs[iri] = incoming.map((i) => stamp(i, now));
-      continue;
-    }
-    const next = [...current];
+    const next = [...(attrs[iri] ?? [])];
     for (const inst of incoming) {
       const idx = next.findIndex((c) => sameDataset(c, inst));
-      if (idx >= 0) next[idx] = mergeInstance(next[idx]!, inst, now);
-      else next.push(stamp(inst, now));
+      if (inst.delete) {
+        if (idx >= 0) next.splice(idx, 1);
+      } else if (idx >= 0) {
+        next[idx] = mergeInstance(next[idx]!, inst, now);
+      } else {
+        if (inst.type === undefined) throw missingValue(iri);
+        next.push(stamp(inst, now));
+      }
     }
-    attrs[iri] = next;
+    if (next.length === 0) delete attrs[iri];
+    else attrs[iri] = next;
   }
   const out: StoredEntity = { ...existing, attrs, modifiedAt: now };
   if (scopes === null) delete out.scopes;

@@ -26,6 +26,26 @@ export interface ParsedEntity {
 /** Attribute changes of a fragment: `null` marks an attribute to delete (merge-patch only). */
 export type AttributeChanges = Record<string, Instance[] | null>;
 
+/**
+ * How a fragment is read. `nulls`: the NGSI-LD Null deletes (update, partial update, merge).
+ * `keepType`: a fragment without `type` and without a value member only changes metadata and
+ * sub-attributes of the current instance (partial update, merge), instead of being a concise Property.
+ */
+export interface ParseMode {
+  nulls: boolean;
+  keepType: boolean;
+}
+
+const FULL: ParseMode = { nulls: false, keepType: false };
+const VALUE_KEYS = ['value', 'object', 'objectList', 'languageMap', 'vocab', 'json', 'valueList'] as const;
+
+/** True when a member value is the NGSI-LD Null (clause 5.2.1). */
+function isNgsiNull(v: unknown): boolean {
+  if (v === NGSI_NULL) return true;
+  if (Array.isArray(v) && v.length === 1 && v[0] === NGSI_NULL) return true;
+  return isObject(v) && Object.keys(v).length === 1 && v['@none'] === NGSI_NULL;
+}
+
 function bad(path: string, problem: string): never {
   throw ngsiError('badRequestData', `${path}: ${problem}`);
 }
@@ -74,8 +94,20 @@ function parseVocab(v: unknown, terms: Terms, path: string): string | string[] {
 }
 
 /** Parses one attribute instance (or sub-attribute) from normalized or concise form. */
-export function parseInstance(raw: unknown, terms: Terms, path: string, depth = 0): Instance {
+export function parseInstance(raw: unknown, terms: Terms, path: string, depth = 0, mode: ParseMode = FULL): Instance {
   if (depth > 8) bad(path, 'sub-attributes nest too deeply');
+  if (mode.nulls && (raw === null || isNgsiNull(raw))) return { delete: true } as Instance;
+  if (mode.nulls && isObject(raw) && VALUE_KEYS.some((k) => k in raw && isNgsiNull(raw[k]))) {
+    const del = { delete: true } as Instance;
+    if (raw['datasetId'] !== undefined) {
+      if (!isUri(raw['datasetId'])) bad(`${path}.datasetId`, 'must be a URI');
+      del.datasetId = raw['datasetId'];
+    }
+    return del;
+  }
+  if (mode.keepType && isObject(raw) && !('type' in raw) && !VALUE_KEYS.some((k) => k in raw) && !isGeometry(raw)) {
+    return parseMembers(raw, {} as Instance, terms, path, depth, mode);
+  }
   if (!isObject(raw)) {
     // Concise form: a bare value is a Property.
     if (raw === null || raw === undefined) bad(path, 'has no value');
@@ -140,6 +172,12 @@ export function parseInstance(raw: unknown, terms: Terms, path: string, depth = 
       break;
     }
   }
+  return parseMembers(raw, out, terms, path, depth, mode);
+}
+
+/** Reads metadata members and sub-attributes of an instance into `out`. */
+function parseMembers(raw: Record<string, unknown>, out: Instance, terms: Terms, path: string, depth: number, mode: ParseMode): Instance {
+  const type = out.type;
   for (const [key, v] of Object.entries(raw)) {
     switch (key) {
       case 'type':
@@ -151,7 +189,7 @@ export function parseInstance(raw: unknown, terms: Terms, path: string, depth = 
       case 'json':
       case 'valueList':
       case 'objectList':
-        if (key !== 'type' && (out as Record<string, unknown>)[key] === undefined) {
+        if (key !== 'type' && type !== undefined && (out as Record<string, unknown>)[key] === undefined) {
           bad(`${path}.${key}`, `is not a member of a ${type}`);
         }
         break;
@@ -181,7 +219,7 @@ export function parseInstance(raw: unknown, terms: Terms, path: string, depth = 
       default: {
         const problem = nameProblem(key);
         if (problem) bad(`${path}.${key}`, `sub-attribute name ${problem}`);
-        out[terms.expandTerm(key)] = parseInstance(v, terms, `${path}.${key}`, depth + 1);
+        out[terms.expandTerm(key)] = parseInstance(v, terms, `${path}.${key}`, depth + 1, mode);
       }
     }
   }
@@ -189,9 +227,11 @@ export function parseInstance(raw: unknown, terms: Terms, path: string, depth = 
 }
 
 /** Parses an attribute's value: one instance, or an array of instances with distinct datasetIds. */
-export function parseAttribute(raw: unknown, terms: Terms, path: string): Instance[] {
+export function parseAttribute(raw: unknown, terms: Terms, path: string, mode: ParseMode = FULL): Instance[] {
   const looksMulti = Array.isArray(raw) && raw.length > 0 && raw.every((r) => isObject(r) && (('type' in r) || inferType(r) !== undefined));
-  const list = looksMulti ? (raw as unknown[]).map((r, i) => parseInstance(r, terms, `${path}[${i}]`)) : [parseInstance(raw, terms, path)];
+  const list = looksMulti
+    ? (raw as unknown[]).map((r, i) => parseInstance(r, terms, `${path}[${i}]`, 0, mode))
+    : [parseInstance(raw, terms, path, 0, mode)];
   const seen = new Set<string>();
   for (const inst of list) {
     const key = inst.datasetId ?? '@default';
@@ -202,7 +242,7 @@ export function parseAttribute(raw: unknown, terms: Terms, path: string): Instan
 }
 
 /** Parses the attributes of a body (entity or fragment); `allowNull` permits merge-patch deletions. */
-export function parseAttributes(body: Record<string, unknown>, terms: Terms, allowNull: boolean): AttributeChanges {
+export function parseAttributes(body: Record<string, unknown>, terms: Terms, mode: ParseMode = FULL): AttributeChanges {
   const out: AttributeChanges = {};
   let count = 0;
   for (const [key, raw] of Object.entries(body)) {
@@ -211,12 +251,12 @@ export function parseAttributes(body: Record<string, unknown>, terms: Terms, all
     const problem = nameProblem(key);
     if (problem) bad(key, `attribute name ${problem}`);
     const iri = terms.expandTerm(key);
-    if (allowNull && (raw === null || raw === NGSI_NULL || (isObject(raw) && (raw['value'] === NGSI_NULL || raw['object'] === NGSI_NULL)))) {
+    if (mode.nulls && (raw === null || isNgsiNull(raw))) {
       out[iri] = null;
       continue;
     }
     if (iri in out) bad(key, 'is given twice (two terms expand to the same attribute)');
-    out[iri] = parseAttribute(raw, terms, key);
+    out[iri] = parseAttribute(raw, terms, key, mode);
   }
   return out;
 }
@@ -255,7 +295,7 @@ export function parseEntity(body: unknown, terms: Terms, expectedId?: string): P
   if (rawType === undefined) bad('type', 'is missing');
   const parsed: ParsedEntity = { id: finalId, types: parseTypes(rawType, terms), attrs: {} };
   if (body['scope'] !== undefined) parsed.scopes = parseScopes(body['scope']);
-  const changes = parseAttributes(body, terms, false);
+  const changes = parseAttributes(body, terms);
   for (const [iri, instances] of Object.entries(changes)) parsed.attrs[iri] = instances!;
   return parsed;
 }

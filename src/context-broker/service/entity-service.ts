@@ -138,7 +138,7 @@ export class EntityService {
     });
   }
 
-  /** Partial update of one attribute instance (PATCH /entities/{id}/attrs/{attrId}). */
+  /** Partial update of one attribute instance (PATCH /entities/{id}/attrs/{attrId}); the NGSI-LD Null deletes it. */
   patchAttribute(tenant: string, id: string, iri: string, patch: Instance[], displayName: string): Promise<void> {
     return this.modify(tenant, id, (e, now) => {
       const current = e.attrs[iri];
@@ -147,18 +147,32 @@ export class EntityService {
       for (const p of patch) {
         const idx = next.findIndex((c) => (c.datasetId ?? null) === (p.datasetId ?? null));
         if (idx < 0) throw ngsiError('resourceNotFound', `attribute ${displayName} of ${id} has no instance with datasetId ${p.datasetId ?? '(default)'}`);
+        if (p.delete) {
+          next.splice(idx, 1);
+          continue;
+        }
+        if (p.type !== undefined && p.type !== next[idx]!.type) {
+          throw ngsiError('badRequestData', `attribute ${displayName} is a ${next[idx]!.type}; a partial update cannot make it a ${p.type}`);
+        }
         next[idx] = mergeInstance(next[idx]!, p, now);
       }
-      return { entity: { ...e, attrs: { ...e.attrs, [iri]: next }, modifiedAt: now }, result: undefined };
+      const attrs = { ...e.attrs, [iri]: next };
+      if (next.length === 0) delete attrs[iri];
+      return { entity: { ...e, attrs, modifiedAt: now }, result: undefined };
     });
   }
 
-  /** Replaces one attribute (PUT /entities/{id}/attrs/{attrId}); it must exist. */
+  /** Replaces one instance of an attribute (PUT /entities/{id}/attrs/{attrId}); the others stay. */
   replaceAttribute(tenant: string, id: string, iri: string, instances: Instance[], displayName: string): Promise<void> {
     return this.modify(tenant, id, (e, now) => {
       const current = e.attrs[iri];
       if (!current) throw ngsiError('resourceNotFound', `entity ${id} has no attribute ${displayName}`);
-      const next = instances.map((i) => stamp(i, now, current.find((c) => (c.datasetId ?? null) === (i.datasetId ?? null))));
+      const next = [...current];
+      for (const inst of instances) {
+        const idx = next.findIndex((c) => (c.datasetId ?? null) === (inst.datasetId ?? null));
+        if (idx < 0) throw ngsiError('resourceNotFound', `attribute ${displayName} of ${id} has no instance with datasetId ${inst.datasetId ?? '(default)'}`);
+        next[idx] = stamp(inst, now, next[idx]);
+      }
       return { entity: { ...e, attrs: { ...e.attrs, [iri]: next }, modifiedAt: now }, result: undefined };
     });
   }
