@@ -17,6 +17,11 @@ export interface EntityRoutesDeps {
   limits: QueryLimits;
 }
 
+/** An entity id as a path segment: escaped where it must be, but ':' kept (URNs stay readable). */
+export function entityPath(id: string): string {
+  return encodeURIComponent(id).replace(/%3A/gi, ':');
+}
+
 function entityIdOf(req: Request): string {
   const id = req.params['entityId'] as string;
   if (!isUri(id)) throw ngsiError('badRequestData', `entity id ${JSON.stringify(id)} in the URL is not a URI`);
@@ -57,7 +62,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const scope = await resolveScope(req, resolver, { body: true });
     const parsed = parseEntity(req.body, scope.terms);
     await service.create(scope.tenant, parsed);
-    res.status(201).location(`/ngsi-ld/v1/entities/${encodeURIComponent(parsed.id)}`).end();
+    res.status(201).location(`/ngsi-ld/v1/entities/${entityPath(parsed.id)}`).end();
   });
 
   // Query entities.

@@ -14,7 +14,7 @@ export function readParams(req: Request, allowed: readonly string[]): Record<str
       throw ngsiError('notImplemented', `query parameter "${key}" is not supported by this broker yet`);
     }
     if (!allowed.includes(key)) {
-      throw ngsiError('badRequestData', `unknown query parameter "${key}"; this operation accepts ${allowed.join(', ') || 'none'}`);
+      throw ngsiError('invalidRequest', `unknown query parameter "${key}"; this operation accepts ${allowed.join(', ') || 'none'}`);
     }
     if (typeof value !== 'string') throw ngsiError('badRequestData', `query parameter "${key}" is given more than once`);
     out[key] = value;
@@ -34,7 +34,7 @@ export function listParam(value: string | undefined, name: string): string[] | u
 export function optionsParam(value: string | undefined, known: readonly string[]): Set<string> {
   const opts = new Set(listParam(value, 'options') ?? []);
   for (const o of opts) {
-    if (!known.includes(o)) throw ngsiError('badRequestData', `options=${o} is not supported here; use ${known.join(', ')}`);
+    if (!known.includes(o)) throw ngsiError('invalidRequest', `options=${o} is not supported here; use ${known.join(', ')}`);
   }
   return opts;
 }

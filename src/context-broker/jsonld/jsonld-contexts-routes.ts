@@ -30,7 +30,8 @@ export function jsonldContextsRouter(deps: JsonldContextsRouterDeps): Router {
 
   router.post('/', async (req, res) => {
     const added = await registry.add(req.body as unknown, tenantOf(req));
-    res.status(201).location(added.location).end();
+    // Absolute, so a client can use it as an @context URL as it is (conformance test 053_04_01).
+    res.status(201).location(added.url).end();
   });
 
   router.get('/:contextId', async (req, res) => {

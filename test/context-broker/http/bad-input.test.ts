@@ -41,9 +41,9 @@ describeEachEngine('bad input gets a clear NGSI-LD error and changes nothing', (
       for (let i = 0; i < 40; i++) deep = { d: deep };
       return broker.api().post(E, { id: 'urn:ngsi-ld:X:12', type: 'X', a: { type: 'Property', value: deep } });
     }, 400, 'BadRequestData', /deeper/],
-    ['an unknown query parameter', () => broker.api().get(`${E}/${enc(id)}?colour=red`), 400, 'BadRequestData', /colour/],
+    ['an unknown query parameter', () => broker.api().get(`${E}/${enc(id)}?colour=red`), 400, 'InvalidRequest', /colour/],
     ['a repeated query parameter', () => broker.api().get(`${E}?type=A&type=B`), 400, 'BadRequestData', /more than once/],
-    ['an unknown option', () => broker.api().get(`${E}/${enc(id)}?options=fancy`), 400, 'BadRequestData', /fancy/],
+    ['an unknown option', () => broker.api().get(`${E}/${enc(id)}?options=fancy`), 400, 'InvalidRequest', /fancy/],
     ['a query without any filter', () => broker.api().get(E), 400, 'BadRequestData', /at least one of/],
     ['a malformed q', () => broker.api().get(`${E}?type=X&q=${enc('temperature>>1')}`), 400, 'BadRequestData', /q/],
     ['a limit over the maximum', () => broker.api().get(`${E}?type=X&limit=100000`), 403, 'TooManyResults', /limit/],
