@@ -121,8 +121,8 @@ export function batchRouter(deps: BatchRoutesDeps): Router {
 
   // Query by POST with a Query body (clause 5.7.2 / 6.23).
   r.post('/entityOperations/query', async (req, res) => {
-    const p = readParams(req, ['limit', 'offset', 'count', 'options', 'format', 'local']);
-    const scope = await resolveScope(req, resolver, { body: true });
+    const p = readParams(req, ['limit', 'offset', 'count', 'options', 'format', 'local', 'geometryProperty']);
+    const scope = await resolveScope(req, resolver, { body: true, allowGeo: true });
     const body = req.body as unknown;
     if (!isObject(body)) throw ngsiError('badRequestData', 'the body must be a Query object');
     if (body['type'] !== 'Query') throw ngsiError('badRequestData', 'the body must have "type": "Query"');
@@ -175,7 +175,7 @@ export function batchRouter(deps: BatchRoutesDeps): Router {
     const parsed = parseEntityQuery(params, scope.terms, deps.limits, geo, selectors);
     const page = await service.query(scope.tenant, parsed.query);
     if (page.count !== undefined) res.setHeader('NGSILD-Results-Count', String(page.count));
-    sendEntities(res, scope, page.entities, parsed.render);
+    sendEntities(res, scope, page.entities, parsed.render, parsed.geometryProperty);
   });
 
   return r;

@@ -9,7 +9,8 @@ export function sendEntity(res: Response, scope: RequestScope, e: StoredEntity, 
   announceContext(res, scope);
   if (scope.accept === 'geo') {
     const feature = renderFeature(e, scope.terms, render, geometryProperty ? scope.terms.expandTerm(geometryProperty) : undefined);
-    res.send(JSON.stringify(feature));
+    // GeoJSON has no Link-header convention of its own, so the @context also travels in the body.
+    res.send(JSON.stringify({ ...feature, '@context': scope.responseContext }));
     return;
   }
   res.send(JSON.stringify(withContext(renderEntity(e, scope.terms, render), scope)));
@@ -20,7 +21,7 @@ export function sendEntities(res: Response, scope: RequestScope, list: readonly 
   announceContext(res, scope);
   if (scope.accept === 'geo') {
     const geo = geometryProperty ? scope.terms.expandTerm(geometryProperty) : undefined;
-    res.send(JSON.stringify({ type: 'FeatureCollection', features: list.map((e) => renderFeature(e, scope.terms, render, geo)) }));
+    res.send(JSON.stringify({ type: 'FeatureCollection', features: list.map((e) => renderFeature(e, scope.terms, render, geo)), '@context': scope.responseContext }));
     return;
   }
   res.send(JSON.stringify(list.map((e) => withContext(renderEntity(e, scope.terms, render), scope))));

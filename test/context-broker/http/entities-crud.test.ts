@@ -180,6 +180,7 @@ describeEachEngine('entities: create, retrieve, replace, merge, delete', (engine
     expect(r.headers.get('content-type')).toMatch(/^application\/geo\+json/);
     expect(r.body).toMatchObject({ id, type: 'Feature', geometry: { type: 'Point', coordinates: [135.4484, 34.8282] } });
     expect(r.body.properties.temperature).toBe(21.5);
+    expect(r.body['@context']).toBe('https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.9.jsonld');
   });
 
   it('embeds the @context when the client accepts application/ld+json', async () => {

@@ -113,5 +113,12 @@ describeEachEngine('queries: type, id, idPattern, q, scopeQ, geo, paging', (engi
     expect(r.body.type).toBe('FeatureCollection');
     expect(r.body.features).toHaveLength(2);
     expect(r.body.features[0].geometry.type).toBe('Point');
+    expect(r.body['@context']).toBeDefined();
+    const viaPost = await broker.api().request('POST', '/ngsi-ld/v1/entityOperations/query?limit=1', {
+      body: { type: 'Query', entities: [{ type: 'CrowdFlowObserved' }] },
+      headers: { accept: 'application/geo+json' },
+    });
+    expect(viaPost.status).toBe(200);
+    expect(viaPost.body.features).toHaveLength(1);
   });
 });
