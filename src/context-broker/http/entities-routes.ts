@@ -83,12 +83,17 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { allowGeo: true });
     const opts = optionsParam(p['options'], ['keyValues', 'simplified', 'concise', 'normalized', 'sysAttrs']);
+    // Every parameter is checked before the entity is looked up: a bad request is 400 even for a missing entity.
+    const render = { format: formatOf(opts, p['format']), sysAttrs: opts.has('sysAttrs'), ...projectionOf(p, scope.terms), ...(p['lang'] ? { lang: p['lang'] } : {}) };
     const e = await service.retrieve(scope.tenant, id);
     if (p['type'] !== undefined) {
       const wanted = p['type'].split(/[,|]/).map((t) => scope.terms.expandTerm(t.trim()));
       if (!wanted.some((t) => e.types.includes(t))) throw ngsiError('resourceNotFound', `entity ${id} is not of type ${p['type']}`);
     }
-    const render = { format: formatOf(opts, p['format']), sysAttrs: opts.has('sysAttrs'), ...projectionOf(p, scope.terms), ...(p['lang'] ? { lang: p['lang'] } : {}) };
+    // Asked only for attributes it does not have: nothing to show (clause 5.7.1).
+    if (render.keepAttrs && render.keepAttrs.size > 0 && ![...render.keepAttrs].some((a) => a in e.attrs) && render.keepId !== true && render.keepType !== true) {
+      throw ngsiError('resourceNotFound', `entity ${id} has none of the requested attributes`);
+    }
     sendEntity(res, scope, e, render, p['geometryProperty']);
   });
 

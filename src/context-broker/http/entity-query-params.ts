@@ -27,13 +27,26 @@ export interface ParsedQuery {
   geometryProperty: string | undefined;
 }
 
+const PROJECTION_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_:./#@-]*$/;
+
+/** Reads attrs / pick / omit, checking every item is an attribute name (clause 4.21). */
+function projectionList(p: Record<string, string | undefined>, name: 'attrs' | 'pick' | 'omit'): string[] | undefined {
+  const list = listParam(p[name], name);
+  for (const item of list ?? []) {
+    if (/^[A-Za-z0-9_]+\{[^{}]+\}$/.test(item)) throw ngsiError('notImplemented', `${name}: nested projections such as "${item}" are not supported yet`);
+    if (!PROJECTION_NAME.test(item)) throw ngsiError('badRequestData', `${name}: "${item}" is not an attribute name`);
+  }
+  return list;
+}
+
 /** Builds the projection (attrs / pick / omit) for rendering. */
 export function projectionOf(p: Record<string, string | undefined>, terms: TermMap): Pick<RenderOptions, 'keepAttrs' | 'omitAttrs' | 'keepId' | 'keepType'> {
-  const attrs = listParam(p['attrs'], 'attrs');
-  const pick = listParam(p['pick'], 'pick');
-  const omit = listParam(p['omit'], 'omit');
+  const attrs = projectionList(p, 'attrs');
+  const pick = projectionList(p, 'pick');
+  const omit = projectionList(p, 'omit');
   if (pick && omit) throw ngsiError('badRequestData', 'pick and omit cannot be used together');
   if (pick && attrs) throw ngsiError('badRequestData', 'pick and attrs cannot be used together');
+  if (attrs && omit) throw ngsiError('badRequestData', 'attrs and omit cannot be used together');
   const out: Pick<RenderOptions, 'keepAttrs' | 'omitAttrs' | 'keepId' | 'keepType'> = {};
   const keep = pick ?? attrs;
   if (keep) {
@@ -105,9 +118,9 @@ export function parseEntityQuery(
     if (geo.value) query.geo = geo.value;
   }
   const projection = projectionOf(p, terms);
-  // attrs also filters (clause 5.7.2): entities with none of the listed attributes are not returned.
-  const attrs = listParam(p['attrs'], 'attrs');
-  if (attrs) query.anyAttrs = attrs.filter((a) => a !== 'id' && a !== 'type').map((a) => terms.expandTerm(a));
+  // attrs and pick also filter (clause 5.7.2, 4.21): entities with none of the listed attributes are not returned.
+  const listed = (listParam(p['attrs'], 'attrs') ?? listParam(p['pick'], 'pick'))?.filter((a) => a !== 'id' && a !== 'type');
+  if (listed && listed.length > 0) query.anyAttrs = listed.map((a) => terms.expandTerm(a));
   const hasFilter = query.selectors || query.types || query.ids || query.idPattern !== undefined || query.q || query.geo || query.scopeQ || query.anyAttrs;
   if (!hasFilter && p['local'] !== 'true') {
     throw ngsiError('badRequestData', 'a query needs at least one of type, id, idPattern, attrs, q, scopeQ or a geo-query (or local=true for all entities)');

@@ -122,6 +122,18 @@ describeEachEngine('entities: create, retrieve, replace, merge, delete', (engine
     expect(Object.keys(omit.body).sort()).toEqual(['id', 'temperature', 'type']);
   });
 
+  it('refuses malformed projections and answers 404 when none of the asked attributes exist', async () => {
+    const id = 'urn:ngsi-ld:AirQualityObserved:proj-2';
+    await broker.api().post(E, toyonoSensor(id));
+    for (const bad of ['pick=id;name', 'pick=%7Bname', 'omit=name%7D%7D', 'attrs=temperature&omit=location', 'pick=,']) {
+      const r = await broker.api().get(`${E}/${enc(id)}?${bad}`);
+      expect([bad, r.status]).toEqual([bad, 400]);
+    }
+    expect((await broker.api().get(`${E}/${enc(id)}?attrs=nothing`)).status).toBe(404);
+    expect((await broker.api().get(`${E}/${enc(id)}?pick=nothing`)).status).toBe(404);
+    expect((await broker.api().get(`${E}/${enc('urn:ngsi-ld:Nothing:1')}?format=fancy`)).status).toBe(400);
+  });
+
   it('answers 409 AlreadyExists for a second create with the same id and keeps the first', async () => {
     const id = 'urn:ngsi-ld:AirQualityObserved:dup-1';
     await broker.api().post(E, toyonoSensor(id, 10));
