@@ -1,9 +1,9 @@
 /** Routes of /ngsi-ld/v1/entities (clauses 6.4–6.7): one entity and its attributes, and queries. */
 import { Router, type Request, type Response } from 'express';
 import { ngsiError } from '../errors.js';
-import type { ContextResolver } from '../jsonld/index.js';
-import type { EntityService } from '../service/entity-service.js';
-import { parseAttribute, parseAttributes, parseEntity, parseScopes } from '../model/parse-entity.js';
+import type { ContextResolver, TermMap } from '../jsonld/index.js';
+import type { EntityMembers, EntityService } from '../service/entity-service.js';
+import { parseAttribute, parseAttributes, parseEntity, parseScopes, parseTypes } from '../model/parse-entity.js';
 import { isObject, isUri } from '../model/validate.js';
 import { boolParam, formatOf, optionsParam, readParams } from './params.js';
 import { parseEntityQuery, projectionOf, QUERY_PARAMS, type QueryLimits } from './entity-query-params.js';
@@ -32,6 +32,14 @@ function attrNameOf(req: Request): string {
   const name = req.params['attrId'] as string;
   if (name === '' || /[\s<>"'=;()]/.test(name)) throw ngsiError('badRequestData', `attribute name ${JSON.stringify(name)} in the URL is not valid`);
   return name;
+}
+
+/** The type and scope members of an attribute fragment, which append and update also apply. */
+function entityMembersOf(body: Record<string, unknown>, terms: TermMap): EntityMembers {
+  const out: EntityMembers = {};
+  if (body['type'] !== undefined) out.types = parseTypes(body['type'], terms);
+  if (body['scope'] !== undefined) out.scopes = parseScopes(body['scope']);
+  return out;
 }
 
 function requireObjectBody(req: Request, what: string): Record<string, unknown> {
@@ -134,9 +142,11 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const opts = optionsParam(p['options'], ['noOverwrite']);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { body: true });
-    const changes = parseAttributes(requireObjectBody(req, 'an entity fragment'), scope.terms);
-    if (Object.keys(changes).length === 0) throw ngsiError('badRequestData', 'the body has no attributes to append');
-    const result = await service.append(scope.tenant, id, changes, opts.has('noOverwrite'));
+    const body = requireObjectBody(req, 'an entity fragment');
+    const changes = parseAttributes(body, scope.terms);
+    const extra = entityMembersOf(body, scope.terms);
+    if (Object.keys(changes).length === 0 && !extra.types && !extra.scopes) throw ngsiError('badRequestData', 'the body has no attributes to append');
+    const result = await service.append(scope.tenant, id, changes, opts.has('noOverwrite'), extra);
     sendUpdateResult(res, result, (iri) => scope.terms.compactIri(iri));
   });
 
@@ -145,9 +155,11 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     readParams(req, []);
     const id = entityIdOf(req);
     const scope = await resolveScope(req, resolver, { body: true });
-    const changes = parseAttributes(requireObjectBody(req, 'an entity fragment'), scope.terms, { nulls: true, keepType: false });
-    if (Object.keys(changes).length === 0) throw ngsiError('badRequestData', 'the body has no attributes to update');
-    const result = await service.update(scope.tenant, id, changes);
+    const body = requireObjectBody(req, 'an entity fragment');
+    const changes = parseAttributes(body, scope.terms, { nulls: true, keepType: false });
+    const extra = entityMembersOf(body, scope.terms);
+    if (Object.keys(changes).length === 0 && !extra.types && !extra.scopes) throw ngsiError('badRequestData', 'the body has no attributes to update');
+    const result = await service.update(scope.tenant, id, changes, extra);
     sendUpdateResult(res, result, (iri) => scope.terms.compactIri(iri));
   });
 
@@ -171,6 +183,7 @@ export function entitiesRouter(deps: EntityRoutesDeps): Router {
     const scope = await resolveScope(req, resolver, { body: true });
     const body = req.body as unknown;
     if (body === undefined) throw ngsiError('badRequestData', 'the body must hold the attribute');
+    if (name === 'scope' || name === 'type' || name === 'id') throw ngsiError('badRequestData', `${name} is not an attribute that can be replaced this way`);
     const fragment = isObject(body) ? (({ '@context': _c, ...rest }) => rest)(body) : body;
     await service.replaceAttribute(scope.tenant, id, scope.terms.expandTerm(name), parseAttribute(fragment, scope.terms, name), name);
     res.status(204).end();

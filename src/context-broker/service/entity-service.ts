@@ -43,6 +43,37 @@ export interface EntityEvents {
 
 const notFound = (id: string) => ngsiError('resourceNotFound', `entity ${id} does not exist`);
 
+/** The expanded IRI of the core `scope` member, which the attribute operations treat as an attribute. */
+export const SCOPE_IRI = 'https://uri.etsi.org/ngsi-ld/scope';
+
+/** Entity members a fragment may carry besides attributes. */
+export interface EntityMembers {
+  types?: string[];
+  scopes?: string[];
+}
+
+/** Adds types and sets the scope of an append/update result; 'existing' only replaces a scope that exists. */
+function applyMembers(r: AppendResult, e: StoredEntity, extra: EntityMembers, now: string, scopeRule: 'replace' | 'keep' | 'existing'): AppendResult {
+  let entity = r.entity;
+  const updated = [...r.updated];
+  const notUpdated = [...r.notUpdated];
+  const newTypes = (extra.types ?? []).filter((t) => !entity.types.includes(t));
+  if (newTypes.length > 0) {
+    entity = { ...entity, types: [...entity.types, ...newTypes], modifiedAt: now };
+    updated.push('type');
+  }
+  if (extra.scopes) {
+    const has = e.scopes !== undefined && e.scopes.length > 0;
+    if ((scopeRule === 'keep' && has) || (scopeRule === 'existing' && !has)) {
+      notUpdated.push({ attributeName: SCOPE_IRI, reason: has ? 'the entity already has a scope and noOverwrite was requested' : 'the entity has no scope' });
+    } else {
+      entity = { ...entity, scopes: extra.scopes, modifiedAt: now };
+      updated.push(SCOPE_IRI);
+    }
+  }
+  return { entity, updated, notUpdated };
+}
+
 export class EntityService {
   readonly store = new EntityStore();
 
@@ -122,19 +153,24 @@ export class EntityService {
     return this.modify(tenant, id, (e, now) => ({ entity: mergeEntity(e, changes, now, scopes), result: undefined }));
   }
 
-  /** Appends attributes (POST /entities/{id}/attrs). */
-  append(tenant: string, id: string, changes: AttributeChanges, noOverwrite: boolean): Promise<AppendResult> {
+  /**
+   * Appends attributes (POST /entities/{id}/attrs). Types in the fragment are added (multi-typing,
+   * clause 4.16); a scope in it replaces the entity's scope unless noOverwrite keeps an existing one.
+   */
+  append(tenant: string, id: string, changes: AttributeChanges, noOverwrite: boolean, extra: EntityMembers = {}): Promise<AppendResult> {
     return this.modify(tenant, id, (e, now) => {
       const r = appendAttributes(e, changes, now, noOverwrite);
-      return { entity: r.updated.length > 0 ? r.entity : e, result: r };
+      const withMembers = applyMembers(r, e, extra, now, noOverwrite ? 'keep' : 'replace');
+      return { entity: withMembers.updated.length > 0 ? withMembers.entity : e, result: withMembers };
     });
   }
 
-  /** Updates existing attributes (PATCH /entities/{id}/attrs). */
-  update(tenant: string, id: string, changes: AttributeChanges): Promise<AppendResult> {
+  /** Updates existing attributes (PATCH /entities/{id}/attrs); types given are added, an existing scope replaced. */
+  update(tenant: string, id: string, changes: AttributeChanges, extra: EntityMembers = {}): Promise<AppendResult> {
     return this.modify(tenant, id, (e, now) => {
       const r = updateAttributes(e, changes, now);
-      return { entity: r.updated.length > 0 ? r.entity : e, result: r };
+      const withMembers = applyMembers(r, e, extra, now, 'existing');
+      return { entity: withMembers.updated.length > 0 ? withMembers.entity : e, result: withMembers };
     });
   }
 
@@ -177,9 +213,14 @@ export class EntityService {
     });
   }
 
-  /** Deletes an attribute (or one datasetId instance, or all instances). */
+  /** Deletes an attribute (or one datasetId instance, or all instances); `scope` removes the entity's scopes. */
   deleteAttribute(tenant: string, id: string, iri: string, displayName: string, datasetId?: string, deleteAll = false): Promise<void> {
     return this.modify(tenant, id, (e, now) => {
+      if (iri === SCOPE_IRI) {
+        if (!e.scopes || e.scopes.length === 0) throw ngsiError('resourceNotFound', `entity ${id} has no scope`);
+        const { scopes: _gone, ...rest } = e;
+        return { entity: { ...rest, modifiedAt: now }, result: undefined };
+      }
       const next = deleteAttribute(e, iri, now, datasetId, deleteAll);
       if (!next) throw ngsiError('resourceNotFound', `entity ${id} has no attribute ${displayName}${datasetId ? ` with datasetId ${datasetId}` : ''}`);
       return { entity: next, result: undefined };
@@ -253,6 +294,7 @@ export class EntityService {
     const created: string[] = [];
     const changes: Array<{ id: string; before?: StoredEntity; after?: StoredEntity }> = [];
     const success = new Set<string>();
+    const noOverwriteErrors: BatchError[] = [];
     if (ids.length > 0) {
       await this.engine.transaction(async (tx: SqlExecutor) => {
         if (mode.startsWith('upsert')) await this.store.ensureTenant(tx, tenant);
@@ -279,7 +321,12 @@ export class EntityService {
             case 'update':
             case 'update-noOverwrite': {
               const r = appendAttributes(e, value.attrs, now, mode === 'update-noOverwrite');
-              current.set(id, { ...r.entity, types: mode === 'upsert-update' ? [...new Set([...e.types, ...value.types])] : e.types });
+              current.set(id, { ...r.entity, types: [...new Set([...e.types, ...value.types])] });
+              if (mode === 'update-noOverwrite' && r.notUpdated.length > 0) {
+                // Reported, not silently dropped: the caller asked not to overwrite these (clause 5.6.9).
+                const names = r.notUpdated.map((n) => n.attributeName).join(', ');
+                noOverwriteErrors.push({ entityId: id, error: ngsiError('badRequestData', `not overwritten (noOverwrite): ${names}`) });
+              }
               break;
             }
             case 'merge':
@@ -294,13 +341,18 @@ export class EntityService {
       });
     }
     this.emit(tenant, changes);
-    return { success: [...success], created: [...new Set(created)], errors };
+    for (const e of noOverwriteErrors) success.delete(e.entityId);
+    return { success: [...success], created: [...new Set(created)], errors: [...errors, ...noOverwriteErrors] };
   }
 
   /** Batch delete: deletes the ids that exist, reports the others ResourceNotFound. */
   async batchDelete(tenant: string, items: BatchItem<string>[]): Promise<BatchOutcome> {
     const { ok, errors } = this.triage(items);
-    const ids = [...new Set(ok.map((i) => i.id))];
+    const ids: string[] = [];
+    for (const { id } of ok) {
+      if (ids.includes(id)) errors.push({ entityId: id, error: ngsiError('badRequestData', `entity ${id} appears twice in the batch`) });
+      else ids.push(id);
+    }
     let before = new Map<string, StoredEntity>();
     let deleted = new Set<string>();
     if (ids.length > 0) {

@@ -83,6 +83,24 @@ describeEachEngine('entity attributes: append, update, partial update, replace, 
     expect(r.body.status.value).toBe('ok');
   });
 
+  it('adds types and sets the scope through append and update, and deletes the scope like an attribute', async () => {
+    const id = 'urn:ngsi-ld:AirQualityObserved:members-1';
+    await broker.api().post(E, toyonoSensor(id));
+    expect((await broker.api().patch(url(id), { scope: '/Toyono/Kibogaoka' })).status).toBe(207);
+    expect((await broker.api().post(url(id), { scope: '/Toyono/Kibogaoka', type: 'Device' })).status).toBe(204);
+    let e = (await broker.api().get(`${E}/${enc(id)}`)).body;
+    expect(e.scope).toBe('/Toyono/Kibogaoka');
+    expect(e.type).toEqual(['AirQualityObserved', 'Device']);
+    expect((await broker.api().patch(url(id), { scope: ['/Toyono/Higashinose'] })).status).toBe(204);
+    expect((await broker.api().post(url(id) + '?options=noOverwrite', { scope: '/Elsewhere' })).status).toBe(207);
+    e = (await broker.api().get(`${E}/${enc(id)}`)).body;
+    expect(e.scope).toBe('/Toyono/Higashinose');
+    expect((await broker.api().put(url(id, '/scope'), { type: 'Property', value: '/x' })).status).toBe(400);
+    expect((await broker.api().delete(url(id, '/scope'))).status).toBe(204);
+    expect((await broker.api().get(`${E}/${enc(id)}`)).body.scope).toBeUndefined();
+    expect((await broker.api().delete(url(id, '/scope'))).status).toBe(404);
+  });
+
   it('answers 404 when appending to an entity that does not exist', async () => {
     const r = await broker.api().post(url('urn:ngsi-ld:Nothing:x'), { a: { type: 'Property', value: 1 } });
     expect(r.status).toBe(404);

@@ -56,6 +56,24 @@ describeEachEngine('batch operations', (engine) => {
     expect((await kv(7)).temperature).toBe(33);
   });
 
+  it('reports attributes kept by options=noOverwrite in a 207 and adds the new ones', async () => {
+    await broker.api().post(`${B}/create`, [sensor(12)]);
+    const r = await broker.api().post(`${B}/update?options=noOverwrite`, [
+      { id: 'urn:ngsi-ld:AirQualityObserved:batch-12', temperature: { type: 'Property', value: 99 }, pm25: { type: 'Property', value: 8 } },
+    ]);
+    expect(r.status).toBe(207);
+    expect(r.body.errors[0].error.detail).toMatch(/temperature/);
+    const e = await kv(12);
+    expect(e.temperature).toBe(20);
+    expect(e.pm25).toBe(8);
+  });
+
+  it('adds types given in a batch update (multi-typing)', async () => {
+    await broker.api().post(`${B}/create`, [sensor(13)]);
+    expect((await broker.api().post(`${B}/update`, [{ id: 'urn:ngsi-ld:AirQualityObserved:batch-13', type: 'Device', pm25: { type: 'Property', value: 1 } }])).status).toBe(204);
+    expect((await kv(13)).type).toEqual(['AirQualityObserved', 'Device']);
+  });
+
   it('merges a batch', async () => {
     await broker.api().post(`${B}/create`, [sensor(8)]);
     const r = await broker.api().post(`${B}/merge`, [{ id: 'urn:ngsi-ld:AirQualityObserved:batch-8', temperature: { value: 12 }, refDevice: 'urn:ngsi-ld:null' }]);
@@ -69,10 +87,10 @@ describeEachEngine('batch operations', (engine) => {
     await broker.api().post(`${B}/create`, [sensor(9), sensor(10)]);
     const ok = await broker.api().post(`${B}/delete`, ['urn:ngsi-ld:AirQualityObserved:batch-9']);
     expect(ok.status).toBe(204);
-    const partial = await broker.api().post(`${B}/delete`, ['urn:ngsi-ld:AirQualityObserved:batch-10', 'urn:ngsi-ld:AirQualityObserved:batch-9', 'not a uri']);
+    const partial = await broker.api().post(`${B}/delete`, ['urn:ngsi-ld:AirQualityObserved:batch-10', 'urn:ngsi-ld:AirQualityObserved:batch-9', 'not a uri', 'urn:ngsi-ld:AirQualityObserved:batch-10']);
     expect(partial.status).toBe(207);
     expect(partial.body.success).toEqual(['urn:ngsi-ld:AirQualityObserved:batch-10']);
-    expect(partial.body.errors).toHaveLength(2);
+    expect(partial.body.errors).toHaveLength(3);
   });
 
   it('refuses an empty batch, a non-array and an oversized batch without writing', async () => {
