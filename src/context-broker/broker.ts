@@ -9,6 +9,7 @@ import { entitiesRouter } from './http/entities-routes.js';
 import { batchRouter } from './http/batch-routes.js';
 import { discoveryRouter } from './http/discovery-routes.js';
 import { sqlErrorsToProblems } from './http/sql-errors.js';
+import { methodGuardRouter } from './http/method-guard.js';
 import { tenantOf } from './http/request-scope.js';
 
 export interface ContextBrokerDeps {
@@ -76,6 +77,7 @@ export async function createContextBroker(deps: ContextBrokerDeps): Promise<Cont
   router.use(batchRouter({ service, resolver, limits, maxBatchSize: config.maxBatchSize }));
   router.use(discoveryRouter({ engine, service, resolver }));
   router.use('/jsonldContexts', jsonldContextsRouter({ registry, resolver, tenantOf }));
+  router.use(methodGuardRouter());
   router.use(sqlErrorsToProblems);
 
   return {

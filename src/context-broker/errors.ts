@@ -27,6 +27,7 @@ const specs = {
   notImplemented: { name: 'NotImplemented', status: 501, title: 'The requested functionality is not implemented' },
   unsupportedMediaType: { name: 'InvalidRequest', status: 415, title: 'The request media type is not supported' },
   notAcceptable: { name: 'InvalidRequest', status: 406, title: 'None of the requested representations is available' },
+  methodNotAllowed: { name: 'InvalidRequest', status: 405, title: 'The method is not allowed on this resource' },
   payloadTooLarge: { name: 'BadRequestData', status: 413, title: 'The request body is too large' },
   serviceUnavailable: { name: 'InternalError', status: 503, title: 'The broker is overloaded or its storage is unavailable' },
 } satisfies Record<string, ErrorSpec>;

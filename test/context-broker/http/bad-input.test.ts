@@ -54,6 +54,10 @@ describeEachEngine('bad input gets a clear NGSI-LD error and changes nothing', (
     ['a bad tenant name', () => broker.api().get(`${E}/${enc(id)}`, { 'NGSILD-Tenant': 'bad tenant!' }), 400, 'BadRequestData', /NGSILD-Tenant/],
     ['an Accept nobody can serve', () => broker.api().get(`${E}/${enc(id)}`, { accept: 'text/html' }), 406, 'InvalidRequest', /text\/html/],
     ['an id in a PUT body that differs from the URL', () => broker.api().put(`${E}/${enc(id)}`, { ...toyonoSensor('urn:ngsi-ld:Other:1', 50) }), 400, 'BadRequestData', /does not match/],
+    ['a method the resource does not have', () => broker.api().request('PATCH', E, { body: {} }), 405, 'InvalidRequest', /not allowed/],
+    ['a missing entity id', () => broker.api().patch(`${E}//attrs`, { a: 1 }), 400, 'BadRequestData', /id in the URL is missing/],
+    ['a missing entity id on PUT', () => broker.api().put(`${E}/`, { type: 'X' }), 400, 'BadRequestData', /missing/],
+    ['a DELETE without an attribute name', () => broker.api().delete(`${E}/${enc(id)}/attrs/`), 405, 'InvalidRequest', /attribute name/],
     ['an injection attempt in q', () => broker.api().get(`${E}?type=AirQualityObserved&q=${enc("temperature==\"1'; DROP TABLE entity; --\"")}`), 200, '', /.*/],
   ];
 

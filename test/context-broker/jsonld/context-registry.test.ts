@@ -233,7 +233,7 @@ describe('[pglite] jsonldContextsRouter', () => {
   it('adds a context: 201, a Location header and no body', async () => {
     const res = await fetch(api, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(minimal) });
     expect(res.status).toBe(201);
-    expect(res.headers.get('location')).toMatch(/^\/ngsi-ld\/v1\/jsonldContexts\/urn:ngsi-ld:JsonldContext:/);
+    expect(res.headers.get('location')).toMatch(/^https:\/\/hub\.toyono\.example\/ngsi-ld\/v1\/jsonldContexts\/urn:ngsi-ld:JsonldContext:/);
     expect(await res.text()).toBe('');
   });
 
