@@ -69,6 +69,19 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }),
   );
 
+  // JSON media types take no charset parameter (RFC 8259 §11); express adds one, clients may compare exactly.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      const type = this.getHeader('content-type');
+      if (typeof type === 'string' && /^application\/([\w.+-]+\+)?json; charset=utf-8$/i.test(type)) {
+        this.setHeader('content-type', type.slice(0, type.indexOf(';')));
+      }
+      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+    } as Response['writeHead'];
+    next();
+  });
+
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
