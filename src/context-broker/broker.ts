@@ -39,6 +39,8 @@ export async function createContextBroker(deps: ContextBrokerDeps): Promise<Cont
   const loader = createRemoteLoader({ timeoutMs: config.contextFetchTimeoutMs, allowPrivateHosts: config.contextAllowPrivateHosts });
   const resolver = new ContextResolver({ loader, registry, logger: deps.logger.child({ component: 'jsonld' }) });
   const service = new EntityService(engine, undefined, deps.events);
+  // The embedded engine has no autovacuum: give the planner statistics for what is already stored.
+  if (engine.kind === 'pglite') void engine.query('ANALYZE entity').catch(() => undefined);
   const limits = { defaultLimit: config.defaultQueryLimit, maxLimit: config.maxQueryLimit };
 
   const router = Router();

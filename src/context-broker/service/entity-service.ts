@@ -43,6 +43,9 @@ export interface EntityEvents {
 
 const notFound = (id: string) => ngsiError('resourceNotFound', `entity ${id} does not exist`);
 
+/** Writes between two refreshes of the planner statistics on the embedded engine. */
+const ANALYZE_EVERY = 5000;
+
 /** The expanded IRI of the core `scope` member, which the attribute operations treat as an attribute. */
 export const SCOPE_IRI = 'https://uri.etsi.org/ngsi-ld/scope';
 
@@ -83,8 +86,31 @@ export class EntityService {
     private readonly events: EntityEvents = {},
   ) {}
 
+  /** Rows written since the planner statistics were last refreshed (embedded engine only). */
+  private writesSinceAnalyze = 0;
+  private analyzing = false;
+
   private emit(tenant: string, changes: Array<{ id: string; before?: StoredEntity; after?: StoredEntity }>): void {
     if (changes.length > 0) this.events.changed?.(tenant, changes);
+    this.noteWrites(changes.length);
+  }
+
+  /**
+   * PGlite has no autovacuum, so without this the planner never gets statistics and picks poor
+   * plans for type and q queries as the store grows. PostgreSQL's autovacuum does it there.
+   */
+  private noteWrites(n: number): void {
+    if (this.engine.kind !== 'pglite' || n === 0) return;
+    this.writesSinceAnalyze += n;
+    if (this.analyzing || this.writesSinceAnalyze < ANALYZE_EVERY) return;
+    this.analyzing = true;
+    this.writesSinceAnalyze = 0;
+    this.engine
+      .query('ANALYZE entity')
+      .catch(() => undefined)
+      .finally(() => {
+        this.analyzing = false;
+      });
   }
 
   /** Throws NonexistentTenant for a read of a tenant that was never written to. */
