@@ -43,8 +43,9 @@ export interface EntityEvents {
 
 const notFound = (id: string) => ngsiError('resourceNotFound', `entity ${id} does not exist`);
 
-/** Writes between two refreshes of the planner statistics on the embedded engine. */
-const ANALYZE_EVERY = 5000;
+/** Writes before the embedded engine's statistics are refreshed: a base plus a share of the table. */
+const ANALYZE_BASE = 5000;
+const ANALYZE_SHARE = 0.2;
 
 /** The expanded IRI of the core `scope` member, which the attribute operations treat as an attribute. */
 export const SCOPE_IRI = 'https://uri.etsi.org/ngsi-ld/scope';
@@ -88,6 +89,7 @@ export class EntityService {
 
   /** Rows written since the planner statistics were last refreshed (embedded engine only). */
   private writesSinceAnalyze = 0;
+  private analyzeThreshold = ANALYZE_BASE;
   private analyzing = false;
 
   private emit(tenant: string, changes: Array<{ id: string; before?: StoredEntity; after?: StoredEntity }>): void {
@@ -102,11 +104,17 @@ export class EntityService {
   private noteWrites(n: number): void {
     if (this.engine.kind !== 'pglite' || n === 0) return;
     this.writesSinceAnalyze += n;
-    if (this.analyzing || this.writesSinceAnalyze < ANALYZE_EVERY) return;
+    if (this.analyzing || this.writesSinceAnalyze < this.analyzeThreshold) return;
     this.analyzing = true;
     this.writesSinceAnalyze = 0;
+    // Like autovacuum: a fixed base plus a share of the table, so a big table is not re-read for
+    // every few thousand writes (each run blocks the embedded database while it reads the table).
     this.engine
-      .query('ANALYZE entity')
+      .query('VACUUM (ANALYZE) entity')
+      .then(() => this.engine.query<{ n: number }>("SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'entity'"))
+      .then((r) => {
+        this.analyzeThreshold = Math.max(ANALYZE_BASE, Math.round(Number(r.rows[0]?.n ?? 0) * ANALYZE_SHARE));
+      })
       .catch(() => undefined)
       .finally(() => {
         this.analyzing = false;

@@ -60,4 +60,14 @@ CREATE TABLE entity_type_class_change (
 )
 `,
   },
+  {
+    module: 'context-broker',
+    version: 3,
+    name: 'drop the unused modified_at index and leave room on pages, so updates can be HOT',
+    sql: `
+DROP INDEX IF EXISTS entity_modified_idx
+;
+ALTER TABLE entity SET (fillfactor = 85)
+`,
+  },
 ];
