@@ -20,6 +20,7 @@ import {
 import type { AttributeChanges, ParsedEntity } from '../model/parse-entity.js';
 import type { Instance } from '../model/entity.js';
 import { EntityStore, type EntityQuery, type QueryPage } from '../store/entity-store.js';
+import { ReadBatcher } from '../store/read-batcher.js';
 
 export interface BatchError {
   entityId: string;
@@ -80,12 +81,15 @@ function applyMembers(r: AppendResult, e: StoredEntity, extra: EntityMembers, no
 
 export class EntityService {
   readonly store = new EntityStore();
+  private readonly reads: ReadBatcher;
 
   constructor(
     private readonly engine: SqlEngine,
     private readonly clock: () => string = () => new Date().toISOString(),
     private readonly events: EntityEvents = {},
-  ) {}
+  ) {
+    this.reads = new ReadBatcher(engine, this.store);
+  }
 
   /** Rows written since the planner statistics were last refreshed (embedded engine only). */
   private writesSinceAnalyze = 0;
@@ -148,7 +152,7 @@ export class EntityService {
   /** Reads one entity or throws ResourceNotFound. */
   async retrieve(tenant: string, id: string): Promise<StoredEntity> {
     await this.requireTenant(tenant);
-    const e = await this.store.get(this.engine, tenant, id);
+    const e = await this.reads.get(tenant, id);
     if (!e) throw notFound(id);
     return e;
   }
