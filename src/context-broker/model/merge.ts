@@ -44,14 +44,40 @@ export interface AppendResult {
   notUpdated: Array<{ attributeName: string; reason: string }>;
 }
 
+/** What an append or update did so far: the new attribute map and the names updated or not. */
+interface Outcome {
+  attrs: AttributeMap;
+  updated: string[];
+  notUpdated: AppendResult['notUpdated'];
+}
+
+function startOutcome(existing: StoredEntity): Outcome {
+  return { attrs: { ...existing.attrs }, updated: [], notUpdated: [] };
+}
+
+/** Records one attribute: its new instances (none left deletes it), or, when unchanged, why not. */
+function record(o: Outcome, iri: string, next: Instance[] | undefined, reason: string): void {
+  if (next === undefined) {
+    o.notUpdated.push({ attributeName: iri, reason });
+    return;
+  }
+  if (next.length === 0) delete o.attrs[iri];
+  else o.attrs[iri] = next;
+  o.updated.push(iri);
+}
+
+function finish(existing: StoredEntity, o: Outcome, now: string): AppendResult {
+  const entity = { ...existing, attrs: o.attrs, modifiedAt: o.updated.length > 0 ? now : existing.modifiedAt };
+  return { entity, updated: o.updated, notUpdated: o.notUpdated };
+}
+
 /**
  * Appends attributes (POST /entities/{id}/attrs): new ones are added; existing instances with the
  * same datasetId are replaced unless `noOverwrite`, in which case they are reported not updated.
  */
 export function appendAttributes(existing: StoredEntity, changes: AttributeChanges, now: string, noOverwrite: boolean): AppendResult {
-  const attrs: AttributeMap = { ...existing.attrs };
-  const updated: string[] = [];
-  const notUpdated: AppendResult['notUpdated'] = [];
+  const outcome = startOutcome(existing);
+  const { attrs } = outcome;
   for (const [iri, incoming] of Object.entries(changes)) {
     if (incoming === null) continue;
     const current = attrs[iri] ?? [];
@@ -71,31 +97,23 @@ export function appendAttributes(existing: StoredEntity, changes: AttributeChang
       else next = [...next, stamp(inst, now)];
       changed = true;
     }
-    if (changed) {
-      if (next.length === 0) delete attrs[iri];
-      else attrs[iri] = next;
-      updated.push(iri);
-    } else {
-      notUpdated.push({ attributeName: iri, reason: 'attribute already exists and noOverwrite was requested' });
-    }
+    record(outcome, iri, changed ? next : undefined, 'attribute already exists and noOverwrite was requested');
   }
-  return { entity: { ...existing, attrs, modifiedAt: updated.length > 0 ? now : existing.modifiedAt }, updated, notUpdated };
+  return finish(existing, outcome, now);
 }
 
 /** Updates existing attributes only (PATCH /entities/{id}/attrs); the others are reported. */
 export function updateAttributes(existing: StoredEntity, changes: AttributeChanges, now: string): AppendResult {
-  const attrs: AttributeMap = { ...existing.attrs };
-  const updated: string[] = [];
-  const notUpdated: AppendResult['notUpdated'] = [];
+  const outcome = startOutcome(existing);
+  const { attrs } = outcome;
   for (const [iri, incoming] of Object.entries(changes)) {
     const current = attrs[iri];
     if (current === undefined) {
-      notUpdated.push({ attributeName: iri, reason: 'the entity has no such attribute' });
+      record(outcome, iri, undefined, 'the entity has no such attribute');
       continue;
     }
     if (incoming === null) {
-      delete attrs[iri];
-      updated.push(iri);
+      record(outcome, iri, [], '');
       continue;
     }
     const next = [...current];
@@ -107,15 +125,9 @@ export function updateAttributes(existing: StoredEntity, changes: AttributeChang
       else next[idx] = stamp(inst, now, next[idx]);
       changed = true;
     }
-    if (changed) {
-      if (next.length === 0) delete attrs[iri];
-      else attrs[iri] = next;
-      updated.push(iri);
-    } else {
-      notUpdated.push({ attributeName: iri, reason: 'the attribute has no instance with that datasetId' });
-    }
+    record(outcome, iri, changed ? next : undefined, 'the attribute has no instance with that datasetId');
   }
-  return { entity: { ...existing, attrs, modifiedAt: updated.length > 0 ? now : existing.modifiedAt }, updated, notUpdated };
+  return finish(existing, outcome, now);
 }
 
 /**
